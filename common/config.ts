@@ -1,0 +1,197 @@
+/**
+ * The one typed config module: reads every env var of the shared design, defaults = the local stack.
+ * Invalid values are rejected at start with the variable's name (ConfigError).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const SERVICE_NAMES = ['order', 'inventory', 'coupon', 'payment'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** Every database dtx owns: one per service plus the timeline projector's. */
+export const DATABASE_NAMES = [...SERVICE_NAMES, 'timeline'] as const;
+export type DatabaseName = (typeof DATABASE_NAMES)[number];
+
+const DEFAULT_SERVICE_PORTS: Record<ServiceName, number> = {
+  order: 50051,
+  inventory: 50052,
+  coupon: 50053,
+  payment: 50054,
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  temporal: {
+    address: string;
+    namespace: string;
+    uiUrl: string;
+    /** mTLS client cert/key paths (Temporal Cloud or a TLS cluster). */
+    tls?: { certPath: string; keyPath: string };
+    apiKey?: string;
+  };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    ssl: boolean;
+    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  };
+  /** Connection URL of each database. */
+  databases: Record<DatabaseName, string>;
+  /** host:port of each gRPC service. */
+  serviceAddresses: Record<ServiceName, string>;
+  api: { host: string; port: number; apiKey?: string };
+  worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  /** Downloaded/built tools, shared by all clones. */
+  cacheDir: string;
+  /** Runtime data and logs of this checkout. */
+  dataDir: string;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Raw DTX_FAULTS spec; parsed by the services' fault injector. Empty = off. */
+  faults: string;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function hostPort(env: Env, name: string, fallback: string): string {
+  const value = str(env, name, fallback);
+  const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    throw new ConfigError(name, `must be host:port, got "${value}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const value = str(env, name, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${value}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return value;
+}
+
+/** The server URL with a database name in place of its path. */
+function withDatabase(serverUrl: string, database: string): string {
+  const parsed = new URL(serverUrl);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const value = str(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const certPath = optional(env, 'TEMPORAL_TLS_CERT');
+  const keyPath = optional(env, 'TEMPORAL_TLS_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new ConfigError(certPath ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', 'TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY');
+  }
+
+  const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS', 'must list at least one host:port');
+  brokers.forEach((b) => hostPort({ KAFKA_BROKERS: b }, 'KAFKA_BROKERS', b));
+  const saslMechanism = optional(env, 'KAFKA_SASL_MECHANISM');
+  let sasl: Config['kafka']['sasl'];
+  if (saslMechanism !== undefined) {
+    const mechanism = oneOf(env, 'KAFKA_SASL_MECHANISM', 'plain', ['plain', 'scram-sha-256', 'scram-sha-512']);
+    const username = optional(env, 'KAFKA_SASL_USERNAME');
+    const password = optional(env, 'KAFKA_SASL_PASSWORD');
+    if (!username) throw new ConfigError('KAFKA_SASL_USERNAME', 'required when KAFKA_SASL_MECHANISM is set');
+    if (!password) throw new ConfigError('KAFKA_SASL_PASSWORD', 'required when KAFKA_SASL_MECHANISM is set');
+    sasl = { mechanism, username, password };
+  }
+
+  const pgServer = url(env, 'DTX_PG_URL', 'postgres://postgres@127.0.0.1:5433/postgres', ['postgres:', 'postgresql:']);
+  const databases = Object.fromEntries(
+    DATABASE_NAMES.map((db) => {
+      const variable = `DTX_${db.toUpperCase()}_DB_URL`;
+      return [db, url(env, variable, withDatabase(pgServer, `dtx_${db}`), ['postgres:', 'postgresql:'])];
+    }),
+  ) as Record<DatabaseName, string>;
+
+  const serviceAddresses = Object.fromEntries(
+    SERVICE_NAMES.map((s) => [s, hostPort(env, `DTX_${s.toUpperCase()}_ADDR`, `127.0.0.1:${DEFAULT_SERVICE_PORTS[s]}`)]),
+  ) as Record<ServiceName, string>;
+
+  return {
+    temporal: {
+      address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+      namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+      uiUrl: url(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233', ['http:', 'https:']).replace(/\/$/, ''),
+      tls: certPath && keyPath ? { certPath, keyPath } : undefined,
+      apiKey: optional(env, 'TEMPORAL_API_KEY'),
+    },
+    kafka: { brokers, clientId: str(env, 'KAFKA_CLIENT_ID', 'dtx'), ssl: bool(env, 'KAFKA_SSL', false), sasl },
+    databases,
+    serviceAddresses,
+    api: {
+      host: str(env, 'DTX_API_HOST', '127.0.0.1'),
+      port: int(env, 'DTX_API_PORT', 8080, 1, 65535),
+      apiKey: optional(env, 'DTX_API_KEY'),
+    },
+    worker: {
+      maxConcurrentActivities: int(env, 'DTX_WORKER_MAX_ACTIVITIES', 100, 1, 10000),
+      maxConcurrentWorkflowTasks: int(env, 'DTX_WORKER_MAX_WORKFLOW_TASKS', 40, 1, 10000),
+    },
+    cacheDir: path.resolve(str(env, 'DTX_CACHE', path.join(os.homedir(), '.cache', 'dtx'))),
+    dataDir: path.resolve(REPO_ROOT, str(env, 'DTX_DATA', path.join(REPO_ROOT, '.dtx'))),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    faults: str(env, 'DTX_FAULTS', ''),
+  };
+}
+
+/** host and port of a host:port address. */
+export function splitHostPort(address: string): { host: string; port: number } {
+  const index = address.lastIndexOf(':');
+  return { host: address.slice(0, index).replace(/^\[|\]$/g, ''), port: Number(address.slice(index + 1)) };
+}

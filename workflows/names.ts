@@ -1,0 +1,52 @@
+/**
+ * Every Temporal name dtx agrees on, in one place: imported by workflows, workers, the API and the CLI.
+ * Pure constants and helpers only, so workflow code may import it.
+ */
+
+export const TASK_QUEUE = 'dtx-orders';
+
+export const WORKFLOW_TYPES = { saga: 'placeOrderSaga', tcc: 'placeOrderTcc' } as const;
+export type TxMode = keyof typeof WORKFLOW_TYPES;
+export const TX_MODES: readonly TxMode[] = ['saga', 'tcc'];
+
+export const QUERY_TX_STATE = 'txState';
+
+/** Custom search attributes, registered when the stack starts. */
+export const SEARCH_ATTRIBUTES = {
+  OrderId: 'Keyword',
+  CustomerId: 'Keyword',
+  TxMode: 'Keyword',
+  TxStatus: 'Keyword',
+} as const;
+export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+
+export const TX_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'] as const;
+export type TxStatus = (typeof TX_STATUSES)[number];
+
+export const STEP_STATES = [
+  'pending',
+  'running',
+  'done',
+  'failed',
+  'compensating',
+  'compensated',
+  'skipped',
+] as const;
+export type StepState = (typeof STEP_STATES)[number];
+
+/** Kafka topic per aggregate type. */
+export const AGGREGATE_TYPES = ['order', 'inventory', 'coupon', 'payment'] as const;
+export type AggregateType = (typeof AGGREGATE_TYPES)[number];
+export const topicFor = (aggregateType: string): string => `dtx.${aggregateType}.events`;
+
+const WORKFLOW_ID_PREFIX = 'order-';
+
+/** Workflow id of an order's transaction: `order-<orderId>`. */
+export function workflowIdFor(orderId: string): string {
+  return `${WORKFLOW_ID_PREFIX}${orderId}`;
+}
+
+/** The order id inside a workflow id, or undefined when it is not a dtx order workflow id. */
+export function orderIdFromWorkflowId(workflowId: string): string | undefined {
+  return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
+}
