@@ -58,6 +58,8 @@ export interface Config {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   /** Raw DTX_FAULTS spec; parsed by the services' fault injector. Empty = off. */
   faults: string;
+  /** Days a tx_barrier row is kept before the services' cleanup job deletes it (DTX_BARRIER_RETENTION_DAYS). */
+  barrierRetentionDays: number;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(REPO_ROOT, str(env, 'DTX_DATA', path.join(REPO_ROOT, '.dtx'))),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     faults: str(env, 'DTX_FAULTS', ''),
+    barrierRetentionDays: int(env, 'DTX_BARRIER_RETENTION_DAYS', 7, 1, 3650),
   };
 }
 
