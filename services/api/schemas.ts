@@ -1,0 +1,283 @@
+/**
+ * Every request and response shape of the API, declared once with TypeBox: Fastify validates with them, TypeScript
+ * types come from `Static<>`, the CLI validates its input with them, and /docs publishes them as OpenAPI.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TX_MODES, TX_STATUSES } from '../../workflows/names';
+import { ERROR_CODES } from './errors';
+
+const literalUnion = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description },
+  );
+
+/** Ids the API accepts (customers, SKUs, coupon codes): safe in workflow ids and visibility queries. */
+const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]*$';
+const identifier = (description: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: ID_PATTERN,
+    description: `${description}: 1-64 characters, letters, digits and . _ : @ - (not first)`,
+  });
+
+export const MAX_ITEMS = 100;
+export const MAX_QUANTITY = 1_000_000;
+
+export const TxModeSchema = literalUnion(TX_MODES, 'saga (compensating actions) or tcc (try-confirm-cancel)');
+export const TxStatusSchema = literalUnion(TX_STATUSES, 'transaction status (search attribute TxStatus)');
+
+export const OrderItemSchema = Type.Object(
+  {
+    sku: identifier('product SKU'),
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY, description: `a whole number, 1-${MAX_QUANTITY}` }),
+  },
+  { additionalProperties: false },
+);
+
+export const PlaceOrderBodySchema = Type.Object(
+  {
+    customerId: identifier('customer id'),
+    items: Type.Array(OrderItemSchema, {
+      minItems: 1,
+      maxItems: MAX_ITEMS,
+      description: `1-${MAX_ITEMS} lines, each SKU at most once; prices come from the catalogue`,
+    }),
+    couponCode: Type.Optional(identifier('coupon code')),
+    mode: Type.Optional(Type.Union([Type.Literal('saga'), Type.Literal('tcc')], { description: 'default saga' })),
+  },
+  { additionalProperties: false },
+);
+export type PlaceOrderBody = Static<typeof PlaceOrderBodySchema>;
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const PlaceOrderHeadersSchema = Type.Object({
+  [IDEMPOTENCY_KEY_HEADER]: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[\\x21-\\x7E]+$',
+      description:
+        'Idempotency-Key (printable ASCII, 1-128): the same key and body for the same customer return the same ' +
+        'transaction without starting a second one; the same key with a different body is answered 409.',
+    }),
+  ),
+});
+
+export const WaitQuerySchema = Type.Object(
+  {
+    wait: Type.Optional(
+      Type.Union([Type.Literal('true'), Type.Literal('false')], {
+        description: 'true: wait (at most 30 s) for the outcome; 200 with it, or 202 if still running',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderIdParamsSchema = Type.Object({ orderId: identifier('order id') });
+export const WorkflowIdParamsSchema = Type.Object({
+  workflowId: Type.String({ minLength: 1, maxLength: 128, pattern: ID_PATTERN, description: 'workflow id' }),
+});
+export const DeadLetterParamsSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', description: 'outbox event id' }),
+});
+
+export const ListTransactionsQuerySchema = Type.Object(
+  {
+    status: Type.Optional(TxStatusSchema),
+    mode: Type.Optional(TxModeSchema),
+    customerId: Type.Optional(identifier('customer id')),
+    pageSize: Type.Optional(
+      Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'transactions per page, 1-100 (default 20)' }),
+    ),
+    pageToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 4096,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'nextPageToken of the previous page (opaque)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ListTransactionsQuery = Static<typeof ListTransactionsQuerySchema>;
+
+// ---- responses ----
+
+export const LinksSchema = Type.Object({
+  status: Type.String({ description: 'this order in the API' }),
+  temporalUi: Type.String({ description: "the workflow's page in the Temporal UI" }),
+});
+
+export const OutcomeSchema = Type.Object(
+  {
+    status: Type.String({ description: 'COMPLETED or COMPENSATED' }),
+    reason: Type.Optional(Type.String()),
+    failedStep: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true, description: "the workflow's result" },
+);
+
+export const PlaceOrderResponseSchema = Type.Object({
+  orderId: Type.String(),
+  workflowId: Type.String(),
+  runId: Type.String(),
+  mode: TxModeSchema,
+  replayed: Type.Boolean({ description: 'true: an earlier request with this Idempotency-Key started it' }),
+  status: Type.String({ description: 'TxStatus, or the outcome when waited for' }),
+  outcome: Type.Optional(OutcomeSchema),
+  links: LinksSchema,
+});
+export type PlaceOrderResponse = Static<typeof PlaceOrderResponseSchema>;
+
+export const StepSchema = Type.Object(
+  { name: Type.String(), state: Type.String() },
+  { additionalProperties: true, description: 'one step: pending, running, done, failed, compensating, compensated, skipped' },
+);
+
+export const TxStateSchema = Type.Object(
+  {
+    mode: Type.Optional(Type.String()),
+    status: Type.String(),
+    steps: Type.Optional(Type.Array(StepSchema)),
+  },
+  { additionalProperties: true, description: "the workflow's txState query (or what is known without a worker)" },
+);
+
+export const OrderRecordSchema = Type.Object(
+  { orderId: Type.String(), status: Type.String() },
+  { additionalProperties: true, description: "the order service's record (GetOrder)" },
+);
+
+export const TimelineEventSchema = Type.Object(
+  {},
+  { additionalProperties: true, description: 'one event of the order, as projected from Kafka' },
+);
+
+export const OrderViewSchema = Type.Object({
+  orderId: Type.String(),
+  workflowId: Type.String(),
+  runId: Type.Optional(Type.String()),
+  executionStatus: Type.Optional(
+    Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT' }),
+  ),
+  txState: Type.Union([TxStateSchema, Type.Null()]),
+  txStateSource: Type.String({
+    description: 'query (live from the worker), result (the closed workflow), visibility (search attributes only)',
+  }),
+  outcome: Type.Optional(OutcomeSchema),
+  order: Type.Union([OrderRecordSchema, Type.Null()]),
+  timeline: Type.Array(TimelineEventSchema),
+  unavailable: Type.Optional(
+    Type.Array(Type.String(), { description: 'parts that did not answer (order service, timeline): shown empty' }),
+  ),
+  links: LinksSchema,
+});
+export type OrderView = Static<typeof OrderViewSchema>;
+
+export const TransactionSummarySchema = Type.Object({
+  workflowId: Type.String(),
+  runId: Type.String(),
+  orderId: Type.Optional(Type.String()),
+  workflowType: Type.String(),
+  mode: Type.Optional(Type.String()),
+  txStatus: Type.Optional(Type.String()),
+  customerId: Type.Optional(Type.String()),
+  executionStatus: Type.String(),
+  startTime: Type.String(),
+  closeTime: Type.Optional(Type.String()),
+  links: LinksSchema,
+});
+export type TransactionSummary = Static<typeof TransactionSummarySchema>;
+
+export const TransactionListSchema = Type.Object({
+  transactions: Type.Array(TransactionSummarySchema),
+  nextPageToken: Type.Optional(Type.String({ description: 'pass as pageToken for the next page; absent on the last' })),
+});
+export type TransactionList = Static<typeof TransactionListSchema>;
+
+export const CancelResponseSchema = Type.Object({
+  workflowId: Type.String(),
+  runId: Type.String(),
+  status: Type.Literal('CANCEL_REQUESTED'),
+  links: LinksSchema,
+});
+export type CancelResponse = Static<typeof CancelResponseSchema>;
+
+export const RetryResponseSchema = Type.Object({
+  workflowId: Type.String(),
+  previousRunId: Type.String(),
+  previousExecutionStatus: Type.String(),
+  runId: Type.String({ description: 'the new run, reset from the previous one' }),
+  resetToEventId: Type.Integer({ description: 'the WorkflowTaskCompleted event the new run continues after' }),
+  links: LinksSchema,
+});
+export type RetryResponse = Static<typeof RetryResponseSchema>;
+
+export const OutboxLagSchema = Type.Object(
+  {
+    service: Type.String(),
+    pending: Type.Integer({ description: 'rows not yet sent' }),
+    dead: Type.Integer({ description: 'rows given up on (dead letters)' }),
+    oldestPendingAgeMs: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+export const OutboxStatusSchema = Type.Object({ services: Type.Array(OutboxLagSchema) });
+export type OutboxStatus = Static<typeof OutboxStatusSchema>;
+
+export const DeadLetterSchema = Type.Object(
+  {
+    id: Type.String(),
+    service: Type.String(),
+    aggregateType: Type.String(),
+    aggregateId: Type.String(),
+    eventType: Type.String(),
+    attempts: Type.Integer(),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+export const DeadLetterListSchema = Type.Object({ deadLetters: Type.Array(DeadLetterSchema) });
+export type DeadLetterList = Static<typeof DeadLetterListSchema>;
+
+export const RedriveResponseSchema = Type.Object({
+  redriven: Type.Array(Type.Object({ id: Type.String(), service: Type.String() })),
+});
+export type RedriveResponse = Static<typeof RedriveResponseSchema>;
+
+export const HealthSchema = Type.Object({ status: Type.Literal('ok') });
+
+export const ReadinessCheckSchema = Type.Object({
+  name: Type.String({ description: 'temporal, kafka, or db:<name>' }),
+  ok: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+  latencyMs: Type.Integer(),
+});
+export const ReadinessSchema = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  checks: Type.Array(ReadinessCheckSchema),
+});
+export type Readiness = Static<typeof ReadinessSchema>;
+
+export const ErrorResponseSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: literalUnion(ERROR_CODES, 'error class; the HTTP status follows from it'),
+      message: Type.String(),
+      reason: Type.Optional(Type.String({ description: 'machine-readable why (409s)' })),
+      fields: Type.Optional(
+        Type.Array(Type.Object({ path: Type.String({ description: 'e.g. items/0/quantity' }), message: Type.String() })),
+      ),
+    }),
+  },
+  { description: 'every error answer has this shape' },
+);
+
+/** The error answers a route may give, for its OpenAPI entry. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorResponseSchema]));
+}
