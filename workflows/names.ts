@@ -50,3 +50,30 @@ export function workflowIdFor(orderId: string): string {
 export function orderIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
 }
+
+/** Step names of the order flows; each is also the barrier `branch_id` of its calls (design.md: branch_id names the step). */
+export const STEPS = {
+  quote: 'quote',
+  order: 'order',
+  inventory: 'inventory',
+  coupon: 'coupon',
+  payment: 'payment',
+  confirm: 'confirm',
+} as const;
+export type StepName = (typeof STEPS)[keyof typeof STEPS];
+
+/** Barrier ops (design.md): saga action/compensate, TCC try/confirm/cancel. */
+export const BARRIER_OPS = ['action', 'compensate', 'try', 'confirm', 'cancel'] as const;
+export type BarrierOp = (typeof BARRIER_OPS)[number];
+
+/** ApplicationFailure types the activities raise for non-business, non-retryable gRPC codes. */
+export const ERROR_TYPES = { invalidArgument: 'InvalidArgument', notFound: 'NotFound', alreadyExists: 'AlreadyExists' } as const;
+
+/**
+ * Error types that end a forward step at once even if an activity marked them retryable (a safety net: the
+ * activities mark every non-transient failure, e.g. a FAILED_PRECONDITION reason, non-retryable themselves).
+ */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [ERROR_TYPES.invalidArgument, ERROR_TYPES.notFound, ERROR_TYPES.alreadyExists];
+
+/** Why a transaction stopped when no service rejected it. */
+export const ABORT_REASONS = { cancelled: 'CANCELLED', tryTimeout: 'TRY_TIMEOUT' } as const;

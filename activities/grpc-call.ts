@@ -1,0 +1,54 @@
+/**
+ * One gRPC call from inside an activity: per-call deadline, tx id metadata, heartbeats while waiting (so a
+ * cancel reaches the activity and a dead worker is noticed), and the error mapping of design.md.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { describeGrpcError } from '../services/rpc/errors';
+import type { Outcome } from './types';
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** The workflow id of the calling workflow: the barrier's tx_id. */
+export function currentTxId(): string {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw ApplicationFailure.nonRetryable('order activities run only for a workflow (tx_id = workflow id)', 'NoWorkflow');
+  return execution.workflowId;
+}
+
+/**
+ * Runs a call; resolves with its response or rejects with an ApplicationFailure:
+ * transient codes → retryable (type = code name); INVALID_ARGUMENT → non-retryable `InvalidArgument`;
+ * NOT_FOUND → non-retryable `NotFound`; FAILED_PRECONDITION → non-retryable, type = the business reason;
+ * anything else → non-retryable, type = the code name.
+ */
+export async function grpcCall<T>(describe: string, run: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    // A cancelled activity stops waiting; the call itself may still land, which the barrier makes harmless.
+    return await Promise.race([run(), context.cancelled]);
+  } catch (err) {
+    if (err instanceof ApplicationFailure || context.cancellationSignal.aborted) throw err;
+    const failure = describeGrpcError(err);
+    const details = {
+      code: failure.codeName,
+      reason: failure.reason,
+      field: failure.field,
+      resource: failure.resource,
+      resourceId: failure.resourceId,
+    };
+    const message = `${describe}: ${failure.message}`;
+    if (failure.transient) throw ApplicationFailure.retryable(message, failure.type, details);
+    throw ApplicationFailure.nonRetryable(message, failure.type, details);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/** The barrier outcome of a response (UNSPECIFIED would be a service bug: reported as APPLIED is wrong, so fail). */
+export function outcomeOf(outcome: string): Outcome {
+  if (outcome === 'APPLIED' || outcome === 'DUPLICATE' || outcome === 'EMPTY') return outcome;
+  throw ApplicationFailure.nonRetryable(`unexpected outcome "${outcome}"`, 'BadOutcome');
+}

@@ -1,0 +1,68 @@
+/**
+ * The public contract of the order workflows: input, result, the `txState` query and its types.
+ * Imported by workflows, the API, the CLI and tests (defineQuery is pure, safe outside a workflow).
+ */
+import { defineQuery } from '@temporalio/workflow';
+import type { RetryTuning, TxCoreState } from './lib/types';
+import { QUERY_TX_STATE, type TxMode } from './names';
+
+export type { RetryTuning, StepError, StepView, TxCoreState } from './lib/types';
+
+/** One line of an order as the client sends it: no price (prices come from the inventory catalogue). */
+export interface OrderItem {
+  sku: string;
+  quantity: number;
+}
+
+/** The one input of both order workflows (an object, not positional args, so fields can be added compatibly). */
+export interface PlaceOrderInput {
+  orderId: string;
+  customerId: string;
+  items: OrderItem[];
+  couponCode?: string;
+  /** TCC only: how long all tries together may take before every participant is cancelled. */
+  tryTimeoutMs?: number;
+  /** Overrides of the retry tuning (tests use short backoffs). */
+  retry?: Partial<RetryTuning>;
+}
+
+export type PlaceOrderResult =
+  | { status: 'COMPLETED'; orderId: string; total: number }
+  | { status: 'COMPENSATED'; orderId: string; reason: string; failedStep: string };
+
+/** Priced order, from the read-only quote step. Money in minor units. */
+export interface PricedLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+export interface OrderQuote {
+  lines: PricedLine[];
+  subtotal: number;
+  discount: number;
+  total: number;
+}
+
+/** What the `txState` query returns. */
+export interface TxState extends TxCoreState {
+  mode: TxMode;
+  orderId: string;
+  quote?: OrderQuote;
+  /** TCC only: the try deadline in effect. */
+  tryTimeoutMs?: number;
+}
+
+export const txStateQuery = defineQuery<TxState>(QUERY_TX_STATE);
+
+export const DEFAULT_RETRY_TUNING: RetryTuning = {
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 60_000,
+  forwardMaximumAttempts: 5,
+  forwardMaximumElapsedMs: 60_000,
+};
+
+/** TCC try deadline when the caller gives none. */
+export const DEFAULT_TRY_TIMEOUT_MS = 10_000;

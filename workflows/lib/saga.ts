@@ -1,0 +1,93 @@
+/**
+ * Saga builder: run steps one by one, each with its compensation; when one fails for good (or the workflow is
+ * cancelled before the pivot), undo the completed steps AND the step in flight, in reverse order.
+ */
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ABORT_REASONS } from '../names';
+import { TxAborted } from './failure';
+import type { Transaction } from './transaction';
+
+export interface SagaStep<T> {
+  name: string;
+  action: () => Promise<T>;
+  /**
+   * Undoes the action, given the abort reason. Runs even when the action failed or timed out: a timed-out
+   * call may have applied, and the barrier turns the compensation of a never-applied action into a no-op.
+   */
+  compensate?: (reason: string) => Promise<unknown>;
+}
+
+export type SagaOutcome<T> = { ok: true; value: T } | { ok: false; failedStep: string; reason: string };
+
+export class Saga {
+  private readonly compensations: { name: string; compensate: (reason: string) => Promise<unknown> }[] = [];
+  private current = '';
+
+  constructor(readonly tx: Transaction) {}
+
+  /** A forward step: bounded retries, a rejection stops at once. */
+  async step<T>(step: SagaStep<T>): Promise<T> {
+    this.enter(step.name);
+    // Registered before the action starts, so the step in flight is compensated too.
+    if (step.compensate) this.compensations.push({ name: step.name, compensate: step.compensate });
+    return this.tx.run(step.name, 'action', step.action, this.tx.forwardPolicy);
+  }
+
+  /**
+   * The pivot: after it nothing is undone. It runs non-cancellable and retries transient failures until it gets a
+   * definitive answer (a timed-out pivot may have applied, so giving up on it would be wrong); a rejection aborts.
+   */
+  async pivot<T>(name: string, action: () => Promise<T>): Promise<T> {
+    this.enter(name);
+    return CancellationScope.nonCancellable(() => this.tx.run(name, 'action', action, this.tx.definitivePolicy));
+  }
+
+  /** Runs a block that is not a single step (e.g. a TCC coordinator); a TxAborted from it compensates the saga. */
+  async block<T>(name: string, body: () => Promise<T>): Promise<T> {
+    this.enter(name);
+    return body();
+  }
+
+  /** Runs every registered compensation, newest first, each until it succeeds. */
+  async compensate(failure: TxAborted): Promise<void> {
+    this.tx.beginUndo(failure);
+    const reason = `${failure.failedStep}: ${failure.reason}`;
+    for (const { name, compensate } of [...this.compensations].reverse()) {
+      await this.tx.settle(name, 'compensate', () => compensate(reason));
+    }
+  }
+
+  /** Before starting a step: a cancel request that arrived between steps aborts here, before anything new starts. */
+  private enter(name: string): void {
+    this.current = name;
+    if (CancellationScope.current().consideredCancelled) {
+      throw new TxAborted(name, ABORT_REASONS.cancelled, 'cancel requested before the step started');
+    }
+  }
+
+  /** The step or block running when a failure came from outside any step. */
+  get currentStep(): string {
+    return this.current;
+  }
+}
+
+/**
+ * Runs a saga body. Success → COMPLETED. A TxAborted (or a cancellation) → compensate → COMPENSATED.
+ * Any other error (a bug) propagates, so Temporal retries the workflow task and the code can be fixed.
+ */
+export async function runSaga<T>(tx: Transaction, body: (saga: Saga) => Promise<T>): Promise<SagaOutcome<T>> {
+  const saga = new Saga(tx);
+  try {
+    const value = await body(saga);
+    tx.finish('COMPLETED');
+    return { ok: true, value };
+  } catch (err) {
+    let failure: TxAborted;
+    if (err instanceof TxAborted) failure = err;
+    else if (isCancellation(err)) failure = new TxAborted(saga.currentStep, ABORT_REASONS.cancelled, 'cancel requested');
+    else throw err;
+    await saga.compensate(failure);
+    tx.finish('COMPENSATED', failure);
+    return { ok: false, failedStep: failure.failedStep, reason: failure.reason };
+  }
+}

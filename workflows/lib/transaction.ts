@@ -1,0 +1,209 @@
+/**
+ * The core every flow shares: per-step state, the retry loop of every call, status publishing
+ * (txState, the TxStatus search attribute, the UI's current details).
+ *
+ * Every attempt of a call is ONE activity execution (the proxies use maximumAttempts 1); retries are
+ * a loop here with a durable `sleep` between attempts. That is what lets `txState` report the attempts
+ * and the last error of a step truthfully while it is still retrying (an activity's server-side
+ * retries are invisible to the workflow until they end).
+ */
+import { CancellationScope, isCancellation, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ABORT_REASONS, type BarrierOp, type StepState, type TxStatus } from '../names';
+import { TX_STATUS } from '../search-attributes';
+import { describeFailure, TxAborted, type FailureInfo } from './failure';
+import type { RetryTuning, StepView, TxCoreState } from './types';
+
+/** How long a call keeps trying. */
+export interface CallPolicy {
+  maxAttempts: number;
+  maxElapsedMs: number;
+  /** Give up at once on a non-retryable failure (a business rejection) instead of retrying it. */
+  stopOnNonRetryable: boolean;
+}
+
+export interface StepSpec {
+  name: string;
+  summary: string;
+  /** Not part of this run (e.g. no coupon): shown as `skipped`. */
+  skipped?: boolean;
+}
+
+export interface TransactionSpec {
+  mode: string;
+  /** First line of the UI's current details, e.g. "saga · order 42". */
+  title: string;
+  steps: StepSpec[];
+  retry: RetryTuning;
+  /** Failure types that end a forward call at once even when the failure itself is marked retryable. */
+  nonRetryableTypes: readonly string[];
+}
+
+type Phase = 'start' | 'ok' | 'failed';
+
+/** Step state per barrier op and phase of a call. */
+const STATE_OF: Record<BarrierOp, Record<Phase, StepState>> = {
+  action: { start: 'running', ok: 'done', failed: 'failed' },
+  try: { start: 'running', ok: 'done', failed: 'failed' },
+  confirm: { start: 'running', ok: 'done', failed: 'running' },
+  compensate: { start: 'compensating', ok: 'compensated', failed: 'compensating' },
+  cancel: { start: 'compensating', ok: 'compensated', failed: 'compensating' },
+};
+
+export class Transaction<Extra extends object = object> {
+  private readonly core: TxCoreState;
+  private readonly byName = new Map<string, StepView>();
+  private readonly retry: RetryTuning;
+
+  constructor(
+    private readonly spec: TransactionSpec,
+    /** Flow-specific fields of the state (e.g. orderId, the quote); mutate freely. */
+    readonly extra: Extra,
+  ) {
+    this.retry = spec.retry;
+    const steps = spec.steps.map(
+      (s): StepView => ({ name: s.name, summary: s.summary, state: s.skipped ? 'skipped' : 'pending', attempts: {} }),
+    );
+    steps.forEach((s) => this.byName.set(s.name, s));
+    this.core = { mode: spec.mode, status: 'RUNNING', steps };
+    this.publish();
+  }
+
+  /** What the txState query returns. */
+  view(): TxCoreState & Extra {
+    return { ...this.extra, ...this.core };
+  }
+
+  get status(): TxStatus {
+    return this.core.status;
+  }
+
+  step(name: string): StepView {
+    const step = this.byName.get(name);
+    if (!step) throw new Error(`unknown step "${name}"`);
+    return step;
+  }
+
+  /** Forward calls: bounded attempts and time, a rejection stops at once. */
+  get forwardPolicy(): CallPolicy {
+    return {
+      maxAttempts: this.retry.forwardMaximumAttempts,
+      maxElapsedMs: this.retry.forwardMaximumElapsedMs,
+      stopOnNonRetryable: true,
+    };
+  }
+
+  /** Until a definitive answer: transient failures retried forever, a rejection stops (the pivot). */
+  readonly definitivePolicy: CallPolicy = { maxAttempts: Infinity, maxElapsedMs: Infinity, stopOnNonRetryable: true };
+
+  /** Until success, whatever the failure (compensations, confirms, cancels). */
+  readonly untilSuccessPolicy: CallPolicy = { maxAttempts: Infinity, maxElapsedMs: Infinity, stopOnNonRetryable: false };
+
+  /**
+   * Runs one call of a step as a retry loop: each attempt is counted and its failure recorded before the backoff.
+   * Throws TxAborted when the policy gives up or the surrounding scope is cancelled.
+   */
+  async run<T>(
+    name: string,
+    op: BarrierOp,
+    call: () => Promise<T>,
+    policy: CallPolicy,
+    onCancel: () => FailureInfo = () => ({ type: ABORT_REASONS.cancelled, message: 'cancel requested', nonRetryable: true }),
+  ): Promise<T> {
+    const step = this.step(name);
+    const firstAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      this.mark(step, op, 'start');
+      step.attempts[op] = (step.attempts[op] ?? 0) + 1;
+      this.publish();
+      try {
+        const value = await call();
+        this.mark(step, op, 'ok');
+        this.publish();
+        return value;
+      } catch (err) {
+        const cancelled = isCancellation(err);
+        const failure = cancelled ? onCancel() : describeFailure(err, this.spec.nonRetryableTypes);
+        step.lastError = { op, attempt, ...failure, at: new Date().toISOString() };
+        const giveUp =
+          cancelled ||
+          (policy.stopOnNonRetryable && failure.nonRetryable) ||
+          attempt >= policy.maxAttempts ||
+          Date.now() - firstAt >= policy.maxElapsedMs;
+        if (giveUp) this.mark(step, op, 'failed');
+        this.publish();
+        if (giveUp) throw new TxAborted(name, failure.type, failure.message);
+      }
+      try {
+        await sleep(this.backoffMs(attempt));
+      } catch (err) {
+        if (!isCancellation(err)) throw err;
+        const failure = onCancel();
+        step.lastError = { op, attempt, ...failure, at: new Date().toISOString() };
+        this.mark(step, op, 'failed');
+        this.publish();
+        throw new TxAborted(name, failure.type, failure.message);
+      }
+    }
+  }
+
+  /** Runs a compensation, confirm or cancel until it succeeds; a workflow cancel request cannot stop it. */
+  settle<T>(name: string, op: BarrierOp, call: () => Promise<T>): Promise<T> {
+    return CancellationScope.nonCancellable(() => this.run(name, op, call, this.untilSuccessPolicy));
+  }
+
+  /** The forward phase failed: from now on the transaction undoes (status COMPENSATING). */
+  beginUndo(failure: TxAborted): void {
+    this.core.failedStep = failure.failedStep;
+    this.core.reason = failure.reason;
+    this.setStatus('COMPENSATING');
+  }
+
+  /** Final status; steps never reached become `skipped`. */
+  finish(status: TxStatus, failure?: TxAborted): void {
+    if (failure) {
+      this.core.failedStep = failure.failedStep;
+      this.core.reason = failure.reason;
+    }
+    for (const step of this.core.steps) if (step.state === 'pending') step.state = 'skipped';
+    this.setStatus(status);
+  }
+
+  private setStatus(status: TxStatus): void {
+    this.core.status = status;
+    this.publish();
+  }
+
+  private mark(step: StepView, op: BarrierOp, phase: Phase): void {
+    step.op = op;
+    step.state = STATE_OF[op][phase];
+  }
+
+  private backoffMs(attempt: number): number {
+    const { initialIntervalMs, backoffCoefficient, maximumIntervalMs } = this.retry;
+    return Math.min(initialIntervalMs * backoffCoefficient ** (attempt - 1), maximumIntervalMs);
+  }
+
+  /** Mirrors the state into the UI (current details, every change) and the TxStatus search attribute (on change). */
+  private publish(): void {
+    setCurrentDetails(this.renderDetails());
+    if (workflowInfo().typedSearchAttributes.get(TX_STATUS) !== this.core.status) {
+      upsertSearchAttributes([{ key: TX_STATUS, value: this.core.status }]);
+    }
+  }
+
+  private renderDetails(): string {
+    const { status, failedStep, reason, steps } = this.core;
+    const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const lines = [`**${cell(this.spec.title)}** — **${status}**`];
+    if (failedStep) lines.push('', `Failed at \`${failedStep}\`: ${cell(reason ?? '')}`);
+    lines.push('', '| step | state | attempts | last error |', '| --- | --- | --- | --- |');
+    for (const s of steps) {
+      const attempts = Object.entries(s.attempts)
+        .map(([op, n]) => `${op} ×${n}`)
+        .join(', ');
+      const error = s.lastError ? `${s.lastError.op} #${s.lastError.attempt}: ${s.lastError.type} — ${s.lastError.message}` : '';
+      lines.push(`| ${cell(`${s.name}: ${s.summary}`)} | ${s.state} | ${attempts} | ${cell(error)} |`);
+    }
+    return lines.join('\n');
+  }
+}

@@ -1,0 +1,106 @@
+/** What both order flows share: input checks, the transaction and its query, the quote step, the result. */
+import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  DEFAULT_RETRY_TUNING,
+  txStateQuery,
+  type OrderQuote,
+  type PlaceOrderInput,
+  type PlaceOrderResult,
+  type TxState,
+} from '../contract';
+import { Transaction, TxAborted, type SagaOutcome, type StepSpec, type TxCoreState } from '../lib';
+import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, STEPS, type TxMode } from '../names';
+import { CUSTOMER_ID, ORDER_ID, TX_MODE } from '../search-attributes';
+import { acts } from './activities';
+
+type OrderExtra = Omit<TxState, keyof TxCoreState> & { mode: TxMode };
+export type OrderTransaction = Transaction<OrderExtra>;
+
+/** "2× sku-a, 1× sku-b" */
+export function describeItems(input: PlaceOrderInput): string {
+  return input.items.map((i) => `${i.quantity}× ${i.sku}`).join(', ');
+}
+
+/** Why the input cannot be a transaction, or undefined when it can. */
+function inputProblem(input: PlaceOrderInput): string | undefined {
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  if (!text(input.orderId)) return 'orderId must be a non-empty string';
+  if (!text(input.customerId)) return 'customerId must be a non-empty string';
+  if (!Array.isArray(input.items) || input.items.length === 0) return 'items must list at least one item';
+  const bad = input.items.findIndex((i) => !text(i.sku) || !Number.isInteger(i.quantity) || i.quantity <= 0);
+  if (bad >= 0) return `items[${bad}] needs a sku and a positive integer quantity`;
+  if (input.couponCode !== undefined && input.couponCode !== '' && !text(input.couponCode)) return 'couponCode must be a string';
+  if (input.tryTimeoutMs !== undefined && !(Number.isInteger(input.tryTimeoutMs) && input.tryTimeoutMs > 0)) {
+    return 'tryTimeoutMs must be a positive integer';
+  }
+  return undefined;
+}
+
+/**
+ * Opens an order transaction: the state behind `txState`, its query handler, the identity search attributes
+ * (when the starter did not set them). Invalid input ends the workflow as FAILED (nothing was touched).
+ */
+export function openOrderTx(
+  mode: TxMode,
+  input: PlaceOrderInput,
+  steps: (order: string, couponCode: string | undefined) => StepSpec[],
+  extra: Partial<OrderExtra> = {},
+): OrderTransaction {
+  const couponCode = input.couponCode === '' ? undefined : input.couponCode;
+  const tx = new Transaction<OrderExtra>(
+    {
+      mode,
+      title: `${mode} · order ${input.orderId}`,
+      steps: steps(input.orderId, couponCode),
+      retry: { ...DEFAULT_RETRY_TUNING, ...input.retry },
+      nonRetryableTypes: NON_RETRYABLE_ERROR_TYPES,
+    },
+    { mode, orderId: input.orderId, ...extra },
+  );
+  setHandler(txStateQuery, () => tx.view());
+  const attributes = workflowInfo().typedSearchAttributes;
+  if (attributes.get(ORDER_ID) === undefined) {
+    upsertSearchAttributes([
+      { key: ORDER_ID, value: input.orderId },
+      { key: CUSTOMER_ID, value: input.customerId },
+      { key: TX_MODE, value: mode },
+    ]);
+  }
+  const problem = inputProblem(input);
+  if (problem) {
+    tx.finish('FAILED', new TxAborted(STEPS.quote, ERROR_TYPES.invalidArgument, problem));
+    throw ApplicationFailure.nonRetryable(problem, ERROR_TYPES.invalidArgument);
+  }
+  return tx;
+}
+
+/** The quote step's summary. */
+export function quoteSummary(input: PlaceOrderInput): string {
+  const coupon = input.couponCode ? ` and quote coupon ${input.couponCode}` : '';
+  return `Price ${describeItems(input)} from the catalogue${coupon} for order ${input.orderId}`;
+}
+
+/** Read-only: prices from the inventory catalogue, the coupon's discount; the total goes to the memo. */
+export async function quoteOrder(tx: OrderTransaction, input: PlaceOrderInput): Promise<OrderQuote> {
+  const { orderId, customerId, items, couponCode } = input;
+  const priced = await acts.quoteItems.executeWithOptions({ summary: `inventory.Quote: price ${describeItems(input)} for order ${orderId}` }, [
+    { items },
+  ]);
+  let discount = 0;
+  if (couponCode) {
+    const summary = `coupon.Quote: discount of ${couponCode} on ${priced.subtotal} for order ${orderId}`;
+    const coupon = await acts.quoteCoupon.executeWithOptions({ summary }, [{ code: couponCode, customerId, orderAmount: priced.subtotal }]);
+    discount = coupon.discount;
+  }
+  const quote: OrderQuote = { lines: priced.lines, subtotal: priced.subtotal, discount, total: priced.subtotal - discount };
+  tx.extra.quote = quote;
+  upsertMemo({ total: quote.total, subtotal: quote.subtotal, discount: quote.discount });
+  return quote;
+}
+
+/** The workflow result of a finished saga body. */
+export function orderResult(orderId: string, outcome: SagaOutcome<OrderQuote>): PlaceOrderResult {
+  return outcome.ok
+    ? { status: 'COMPLETED', orderId, total: outcome.value.total }
+    : { status: 'COMPENSATED', orderId, reason: outcome.reason, failedStep: outcome.failedStep };
+}
