@@ -44,7 +44,13 @@ export interface Config {
     clientId: string;
     ssl: boolean;
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+    /** Partitions of the topics dtx creates (KAFKA_TOPIC_PARTITIONS). */
+    topicPartitions: number;
+    /** Replication factor of the topics dtx creates (KAFKA_TOPIC_REPLICATION). */
+    topicReplicationFactor: number;
   };
+  /** Server URL of the PostgreSQL that holds the dtx databases (DTX_PG_URL; its path is the admin database). */
+  postgresServerUrl: string;
   /** Connection URL of each database. */
   databases: Record<DatabaseName, string>;
   /** host:port of each gRPC service. */
@@ -60,6 +66,29 @@ export interface Config {
   faults: string;
   /** Days a tx_barrier row is kept before the services' cleanup job deletes it (DTX_BARRIER_RETENTION_DAYS). */
   barrierRetentionDays: number;
+  /** The outbox relay (workers/outbox-relay.ts). */
+  relay: RelayConfig;
+}
+
+export interface RelayConfig {
+  /** Databases whose outbox the relay drains (DTX_RELAY_DB_URLS, comma-separated); default: the four service databases. */
+  databaseUrls: string[];
+  /** Fallback poll interval when no NOTIFY arrives (DTX_RELAY_POLL_MS). */
+  pollIntervalMs: number;
+  /** Rows claimed per round trip (DTX_RELAY_BATCH). */
+  batchSize: number;
+  /** Send attempts before a row is marked dead (DTX_RELAY_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** Sent rows older than this are deleted (DTX_RELAY_RETENTION_HOURS). */
+  retentionHours: number;
+  /** How long a claim is held before another relay may take the rows over (DTX_RELAY_LEASE_MS). */
+  claimLeaseMs: number;
+  /** First retry delay of a failed row; doubles per attempt (DTX_RELAY_BACKOFF_BASE_MS). */
+  backoffBaseMs: number;
+  /** Cap of the retry delay (DTX_RELAY_BACKOFF_MAX_MS). */
+  backoffMaxMs: number;
+  /** How often the relay logs its lag (DTX_RELAY_LAG_LOG_MS; 0 = never). */
+  lagLogIntervalMs: number;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -173,7 +202,15 @@ export function loadConfig(env: Env = process.env): Config {
       tls: certPath && keyPath ? { certPath, keyPath } : undefined,
       apiKey: optional(env, 'TEMPORAL_API_KEY'),
     },
-    kafka: { brokers, clientId: str(env, 'KAFKA_CLIENT_ID', 'dtx'), ssl: bool(env, 'KAFKA_SSL', false), sasl },
+    kafka: {
+      brokers,
+      clientId: str(env, 'KAFKA_CLIENT_ID', 'dtx'),
+      ssl: bool(env, 'KAFKA_SSL', false),
+      sasl,
+      topicPartitions: int(env, 'KAFKA_TOPIC_PARTITIONS', 3, 1, 1000),
+      topicReplicationFactor: int(env, 'KAFKA_TOPIC_REPLICATION', 1, 1, 10),
+    },
+    postgresServerUrl: pgServer,
     databases,
     serviceAddresses,
     api: {
@@ -190,6 +227,32 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     faults: str(env, 'DTX_FAULTS', ''),
     barrierRetentionDays: int(env, 'DTX_BARRIER_RETENTION_DAYS', 7, 1, 3650),
+    relay: loadRelayConfig(env, databases),
+  };
+}
+
+function loadRelayConfig(env: Env, databases: Record<DatabaseName, string>): RelayConfig {
+  const listed = str(env, 'DTX_RELAY_DB_URLS', '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  const databaseUrls =
+    listed.length > 0
+      ? listed.map((u) => url({ DTX_RELAY_DB_URLS: u }, 'DTX_RELAY_DB_URLS', u, ['postgres:', 'postgresql:']))
+      : SERVICE_NAMES.map((s) => databases[s]);
+  const backoffBaseMs = int(env, 'DTX_RELAY_BACKOFF_BASE_MS', 500, 1, 3_600_000);
+  const backoffMaxMs = int(env, 'DTX_RELAY_BACKOFF_MAX_MS', 60_000, 1, 86_400_000);
+  if (backoffMaxMs < backoffBaseMs) throw new ConfigError('DTX_RELAY_BACKOFF_MAX_MS', `must be >= DTX_RELAY_BACKOFF_BASE_MS (${backoffBaseMs})`);
+  return {
+    databaseUrls,
+    pollIntervalMs: int(env, 'DTX_RELAY_POLL_MS', 1000, 10, 3_600_000),
+    batchSize: int(env, 'DTX_RELAY_BATCH', 500, 1, 10_000),
+    maxAttempts: int(env, 'DTX_RELAY_MAX_ATTEMPTS', 10, 1, 1000),
+    retentionHours: int(env, 'DTX_RELAY_RETENTION_HOURS', 24, 0, 24 * 365),
+    claimLeaseMs: int(env, 'DTX_RELAY_LEASE_MS', 30_000, 100, 3_600_000),
+    backoffBaseMs,
+    backoffMaxMs,
+    lagLogIntervalMs: int(env, 'DTX_RELAY_LAG_LOG_MS', 30_000, 0, 3_600_000),
   };
 }
 

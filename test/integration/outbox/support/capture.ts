@@ -1,0 +1,117 @@
+/** A Kafka consumer that records the messages published from now on (its own group, started at the topics' ends). */
+import { randomBytes } from 'node:crypto';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { EVENT_TOPICS } from '../../../../common/kafka';
+
+export interface CapturedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  eventId: string;
+  eventType: string;
+  aggregateType: string;
+  aggregateId: string;
+  headers: Record<string, string>;
+  value: Record<string, unknown>;
+  receivedAt: number;
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return out;
+}
+
+export interface Capture {
+  messages: CapturedMessage[];
+  /** Resolves once `done(messages)` holds; rejects after `timeoutMs` with `what` and the count so far. */
+  waitFor(done: (messages: CapturedMessage[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Sets a fresh group's offsets to the current end of each topic, so the capture sees only what comes next. */
+async function startAtEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Starts capturing messages whose aggregate id passes `keep` (default: all) on the event topics. */
+export async function captureMessages(
+  kafka: Kafka,
+  keep: (aggregateId: string) => boolean = () => true,
+  topics: readonly string[] = EVENT_TOPICS,
+): Promise<Capture> {
+  const groupId = `dtx-test-capture-${randomBytes(4).toString('hex')}`;
+  await startAtEnd(kafka, groupId, topics);
+  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  const messages: CapturedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const headers = headerStrings(message.headers);
+      const aggregateId = headers['aggregate-id'] ?? '';
+      if (!keep(aggregateId)) return;
+      messages.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? '',
+        eventId: headers['event-id'] ?? '',
+        eventType: headers['event-type'] ?? '',
+        aggregateType: headers['aggregate-type'] ?? '',
+        aggregateId,
+        headers,
+        value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
+        receivedAt: Date.now(),
+      });
+      await Promise.resolve();
+    },
+  });
+  return {
+    messages,
+    async waitFor(done, what, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!done(messages)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (captured ${messages.length} messages)`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop() {
+      await consumer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+/** The first occurrence of each event id, in consumed order (duplicates from at-least-once delivery removed). */
+export function firstOccurrences(messages: readonly CapturedMessage[]): CapturedMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => !seen.has(m.eventId) && seen.add(m.eventId));
+}
+
+/** Event ids per aggregate id, first occurrences, in consumed order. */
+export function eventIdsByAggregate(messages: readonly CapturedMessage[]): Map<string, string[]> {
+  const byAggregate = new Map<string, string[]>();
+  for (const m of firstOccurrences(messages)) {
+    const list = byAggregate.get(m.aggregateId) ?? [];
+    list.push(m.eventId);
+    byAggregate.set(m.aggregateId, list);
+  }
+  return byAggregate;
+}

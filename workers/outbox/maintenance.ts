@@ -1,0 +1,43 @@
+/** The relay's housekeeping queries: when to wake next, and deleting delivered rows past retention. */
+import type { Knex } from 'knex';
+import { deleteSentBatch } from './claim';
+
+export interface NextWake {
+  /** Committed rows wait for an older transaction to end. */
+  behindHorizon: boolean;
+  /** When the earliest retry or claim lease comes due (ms from now); undefined when none. */
+  dueInMs: number | undefined;
+}
+
+/** What an idle relay loop waits for besides NOTIFY. */
+export async function nextWakeInMs(db: Knex): Promise<NextWake> {
+  const result = await db.raw<{ rows: { behind_horizon: boolean; due_in_ms: string | null }[] }>(
+    `select
+       exists (select 1 from outbox where status = 'pending' and txid >= pg_snapshot_xmin(pg_current_snapshot()))
+         as behind_horizon,
+       (select extract(epoch from least(
+                 min(next_attempt_at) filter (where next_attempt_at > now()),
+                 min(claimed_until) filter (where claimed_until > now())) - now()) * 1000
+          from outbox
+          where status = 'pending' and (next_attempt_at > now() or claimed_until > now())) as due_in_ms`,
+  );
+  const row = result.rows[0];
+  return {
+    behindHorizon: row.behind_horizon,
+    dueInMs: row.due_in_ms === null ? undefined : Math.max(0, Math.ceil(Number(row.due_in_ms))),
+  };
+}
+
+const PURGE_BATCH = 1000;
+const PURGE_MAX_BATCHES = 50;
+
+/** Deletes sent rows older than the retention in small batches (short locks); returns how many. */
+export async function purgeSentRows(db: Knex, retentionHours: number): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < PURGE_MAX_BATCHES; i++) {
+    const n = await deleteSentBatch(db, retentionHours, PURGE_BATCH);
+    deleted += n;
+    if (n < PURGE_BATCH) break;
+  }
+  return deleted;
+}
