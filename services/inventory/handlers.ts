@@ -1,0 +1,149 @@
+/** The InventoryService RPCs: catalogue, stock, saga Reserve/Release and TCC TryReserve/ConfirmReserve/CancelReserve. */
+import type { Knex } from 'knex';
+import type { InventoryServiceHandlers } from '../../proto/gen/dtx/v1/InventoryService';
+import type { ReservationResult } from '../../proto/gen/dtx/v1/ReservationResult';
+import { withBarrier, type BranchKey } from '../barrier';
+import { branchCall } from '../lib/branch';
+import { emitEvent } from '../lib/events';
+import type { CallContext, Handlers } from '../rpc/server';
+import {
+  insertReservations,
+  moveStock,
+  requireProducts,
+  reservationsOf,
+  setAvailable,
+  setReservationState,
+  stockOf,
+  takeStock,
+  upsertProduct,
+  type ReservationState,
+  type StockColumn,
+  type StockRow,
+} from './store';
+import { validateGetStock, validateProduct, validateQuote, validateReserve, validateSetStock, type ValidReserve } from './validate';
+
+/** One event per SKU line (aggregate = sku), carrying the order and the stock after the change. */
+function stockEvent(
+  trx: Knex.Transaction,
+  ctx: CallContext,
+  eventType: string,
+  branch: BranchKey,
+  orderId: string,
+  quantity: number,
+  stock: StockRow,
+  reason?: string,
+): Promise<string> {
+  return emitEvent(trx, ctx, 'inventory', stock.sku, eventType, {
+    orderId,
+    txId: branch.txId,
+    branchId: branch.branchId,
+    sku: stock.sku,
+    quantity,
+    available: stock.available,
+    frozen: stock.frozen,
+    sold: stock.sold,
+    ...(reason !== undefined ? { reason } : {}),
+  });
+}
+
+export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> {
+  /** Reserve (saga: available -> sold) or TryReserve (tcc: available -> frozen), all items or none. */
+  async function reserve(input: ValidReserve, ctx: CallContext, mode: 'saga' | 'tcc'): Promise<ReservationResult> {
+    await requireProducts(db, input.items.map((i) => i.sku));
+    const to: StockColumn = mode === 'saga' ? 'sold' : 'frozen';
+    const { outcome, value } = await withBarrier(
+      db,
+      input.branch,
+      mode === 'saga' ? 'action' : 'try',
+      '',
+      async (trx) => {
+        const rows = await takeStock(trx, input.items, to);
+        await insertReservations(trx, input.branch, input.orderId, input.items, mode, mode === 'saga' ? 'RESERVED' : 'FROZEN');
+        for (const [i, row] of rows.entries()) {
+          await stockEvent(trx, ctx, mode === 'saga' ? 'StockReserved' : 'StockFrozen', input.branch, input.orderId, input.items[i].quantity, row);
+        }
+        return input.items;
+      },
+      async (trx) => (await reservationsOf(trx, input.branch)).map(({ sku, quantity }) => ({ sku, quantity })),
+    );
+    return { outcome, items: value };
+  }
+
+  /** Moves what the branch reserved from one column to another and records the new reservation state. */
+  async function settle(
+    trx: Knex.Transaction,
+    ctx: CallContext,
+    branch: BranchKey,
+    expected: ReservationState,
+    next: ReservationState,
+    from: StockColumn,
+    to: StockColumn,
+    eventType: string,
+    reason: string,
+  ): Promise<void> {
+    const reservations = await reservationsOf(trx, branch, true);
+    for (const r of reservations) {
+      if (r.state !== expected) throw new Error(`reservation ${branch.txId}/${branch.branchId}/${r.sku} is ${r.state}, expected ${expected}`);
+      const row = await moveStock(trx, r.sku, r.quantity, from, to);
+      if (!row) throw new Error(`stock of ${r.sku} has fewer than ${r.quantity} ${from} units to move back`);
+      await stockEvent(trx, ctx, eventType, branch, r.orderId, r.quantity, row, reason);
+    }
+    await setReservationState(trx, branch, next);
+  }
+
+  return {
+    Reserve: (request, ctx) => reserve(validateReserve(request), ctx, 'saga'),
+    TryReserve: (request, ctx) => reserve(validateReserve(request), ctx, 'tcc'),
+    Release: (request, ctx) =>
+      branchCall(db, request, 'compensate', (trx, branch, reason) =>
+        settle(trx, ctx, branch, 'RESERVED', 'RELEASED', 'sold', 'available', 'StockReleased', reason),
+      ),
+    ConfirmReserve: (request, ctx) =>
+      branchCall(db, request, 'confirm', (trx, branch, reason) =>
+        settle(trx, ctx, branch, 'FROZEN', 'CONFIRMED', 'frozen', 'sold', 'StockConfirmed', reason),
+      ),
+    CancelReserve: (request, ctx) =>
+      branchCall(db, request, 'cancel', (trx, branch, reason) =>
+        settle(trx, ctx, branch, 'FROZEN', 'CANCELLED', 'frozen', 'available', 'StockUnfrozen', reason),
+      ),
+
+    GetStock: async (request) => {
+      const skus = validateGetStock(request);
+      await requireProducts(db, skus);
+      return { stocks: await stockOf(db, skus) };
+    },
+
+    Quote: async (request) => {
+      const items = validateQuote(request);
+      const products = await requireProducts(db, items.map((i) => i.sku));
+      let subtotal = 0;
+      const lines = items.map((item) => {
+        const product = products.get(item.sku)!;
+        const lineTotal = product.unitPrice * item.quantity;
+        subtotal += lineTotal;
+        return { sku: item.sku, name: product.name, quantity: item.quantity, unitPrice: product.unitPrice, lineTotal };
+      });
+      if (!Number.isSafeInteger(subtotal)) throw new Error('quote subtotal exceeds the largest safe amount');
+      return { lines, subtotal };
+    },
+
+    UpsertProduct: async (request, ctx) => {
+      const product = validateProduct(request);
+      await db.transaction(async (trx) => {
+        if (await upsertProduct(trx, product)) {
+          await emitEvent(trx, ctx, 'inventory', product.sku, 'ProductUpserted', { ...product });
+        }
+      });
+      return product;
+    },
+
+    SetStock: async (request, ctx) => {
+      const input = validateSetStock(request);
+      return db.transaction(async (trx) => {
+        const { row, changed } = await setAvailable(trx, input.sku, input.available);
+        if (changed) await emitEvent(trx, ctx, 'inventory', row.sku, 'StockSet', { ...row });
+        return row;
+      });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/** SQL of the inventory service (dtx_inventory); every function runs in the caller's transaction or knex. */
+import type { Knex } from 'knex';
+import { BusinessRejectionError, NotFoundError } from '../rpc/errors';
+import { toNumber } from '../lib/values';
+import type { BranchKey } from '../barrier';
+import type { Item } from './validate';
+
+export type StockColumn = 'available' | 'frozen' | 'sold';
+export type ReservationMode = 'saga' | 'tcc';
+export type ReservationState = 'RESERVED' | 'RELEASED' | 'FROZEN' | 'CONFIRMED' | 'CANCELLED';
+
+export interface StockRow {
+  sku: string;
+  available: number;
+  frozen: number;
+  sold: number;
+}
+
+export interface ProductRow {
+  sku: string;
+  name: string;
+  unitPrice: number;
+}
+
+export interface ReservationRow {
+  sku: string;
+  quantity: number;
+  orderId: string;
+  state: ReservationState;
+}
+
+interface RawStock {
+  sku: string;
+  available: string;
+  frozen: string;
+  sold: string;
+}
+
+const toStock = (row: RawStock): StockRow => ({
+  sku: row.sku,
+  available: toNumber(row.available),
+  frozen: toNumber(row.frozen),
+  sold: toNumber(row.sold),
+});
+
+/** Products of these SKUs; throws NotFoundError for the first unknown one. */
+export async function requireProducts(db: Knex, skus: string[]): Promise<Map<string, ProductRow>> {
+  const rows = await db<{ sku: string; name: string; unit_price: string }>('products').whereIn('sku', skus).select('sku', 'name', 'unit_price');
+  const bySku = new Map(rows.map((r) => [r.sku, { sku: r.sku, name: r.name, unitPrice: toNumber(r.unit_price) }]));
+  const missing = skus.find((sku) => !bySku.has(sku));
+  if (missing !== undefined) throw new NotFoundError('sku', missing);
+  return bySku;
+}
+
+/**
+ * Moves `quantity` units of a SKU from one column to another, only if `from` holds enough (a conditional update:
+ * the row lock plus the re-checked WHERE make concurrent takers of the last units queue, never oversell).
+ * Returns the new row, or undefined when `from` had too few.
+ */
+export async function moveStock(trx: Knex.Transaction, sku: string, quantity: number, from: StockColumn, to: StockColumn): Promise<StockRow | undefined> {
+  const result = await trx.raw<{ rows: RawStock[] }>(
+    `update stock set ${from} = ${from} - ?, ${to} = ${to} + ?, updated_at = now()
+      where sku = ? and ${from} >= ? returning sku, available, frozen, sold`,
+    [quantity, quantity, sku, quantity],
+  );
+  return result.rows[0] ? toStock(result.rows[0]) : undefined;
+}
+
+/** Takes every item from `available` into `to`, in the given (SKU-sorted) order; all or nothing (INSUFFICIENT_STOCK). */
+export async function takeStock(trx: Knex.Transaction, items: Item[], to: StockColumn): Promise<StockRow[]> {
+  const rows: StockRow[] = [];
+  for (const item of items) {
+    const row = await moveStock(trx, item.sku, item.quantity, 'available', to);
+    if (!row) {
+      throw new BusinessRejectionError('INSUFFICIENT_STOCK', `not enough stock of ${item.sku} for ${item.quantity} unit(s)`);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+export async function insertReservations(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  orderId: string,
+  items: Item[],
+  mode: ReservationMode,
+  state: ReservationState,
+): Promise<void> {
+  await trx('reservations').insert(
+    items.map((item) => ({ tx_id: branch.txId, branch_id: branch.branchId, sku: item.sku, order_id: orderId, quantity: item.quantity, mode, state })),
+  );
+}
+
+/** The reservation lines of a branch, SKU-sorted (locked FOR UPDATE when asked). */
+export async function reservationsOf(db: Knex, branch: BranchKey, lock = false): Promise<ReservationRow[]> {
+  const query = db('reservations')
+    .where({ tx_id: branch.txId, branch_id: branch.branchId })
+    .orderBy('sku')
+    .select<{ sku: string; quantity: number; order_id: string; state: ReservationState }[]>('sku', 'quantity', 'order_id', 'state');
+  const rows = await (lock ? query.forUpdate() : query);
+  return rows.map((r) => ({ sku: r.sku, quantity: r.quantity, orderId: r.order_id, state: r.state }));
+}
+
+export async function setReservationState(trx: Knex.Transaction, branch: BranchKey, state: ReservationState): Promise<void> {
+  await trx('reservations').where({ tx_id: branch.txId, branch_id: branch.branchId }).update({ state, updated_at: trx.fn.now() });
+}
+
+export async function stockOf(db: Knex, skus: string[]): Promise<StockRow[]> {
+  const rows = await db<RawStock>('stock').whereIn('sku', skus).orderBy('sku').select('sku', 'available', 'frozen', 'sold');
+  return rows.map(toStock);
+}
+
+/** Creates or updates a product (and its empty stock row); returns whether anything changed. */
+export async function upsertProduct(trx: Knex.Transaction, product: ProductRow): Promise<boolean> {
+  const result = await trx.raw<{ rowCount: number }>(
+    `insert into products (sku, name, unit_price) values (?, ?, ?)
+     on conflict (sku) do update set name = excluded.name, unit_price = excluded.unit_price, updated_at = now()
+       where products.name is distinct from excluded.name or products.unit_price is distinct from excluded.unit_price`,
+    [product.sku, product.name, product.unitPrice],
+  );
+  await trx.raw(`insert into stock (sku) values (?) on conflict (sku) do nothing`, [product.sku]);
+  return result.rowCount === 1;
+}
+
+/** Sets `available` of a SKU; returns the row and whether it changed (NotFoundError for an unknown SKU). */
+export async function setAvailable(trx: Knex.Transaction, sku: string, available: number): Promise<{ row: StockRow; changed: boolean }> {
+  const current = await trx<RawStock>('stock').where({ sku }).forUpdate().first('sku', 'available', 'frozen', 'sold');
+  if (!current) throw new NotFoundError('sku', sku);
+  if (toNumber(current.available) === available) return { row: toStock(current), changed: false };
+  const result = await trx.raw<{ rows: RawStock[] }>(
+    `update stock set available = ?, updated_at = now() where sku = ? returning sku, available, frozen, sold`,
+    [available, sku],
+  );
+  return { row: toStock(result.rows[0]), changed: true };
+}

@@ -1,0 +1,125 @@
+/** The OrderService RPCs: CreateOrder (action), ConfirmOrder (the pivot, action), CancelOrder (compensate), reads. */
+import type { Knex } from 'knex';
+import type { Order } from '../../proto/gen/dtx/v1/Order';
+import type { OrderServiceHandlers } from '../../proto/gen/dtx/v1/OrderService';
+import { withBarrier } from '../barrier';
+import { emitEvent } from '../lib/events';
+import { AlreadyExistsError, BusinessRejectionError, NotFoundError } from '../rpc/errors';
+import type { CallContext, Handlers } from '../rpc/server';
+import { findOrder, insertOrder, listOrders, setStatus, type OrderRecord } from './store';
+import { encodePageToken, validateCreateOrder, validateGetOrder, validateListOrders, validateOrderBranch } from './validate';
+
+function toProto(order: OrderRecord): Order {
+  const { seq: _seq, ...proto } = order;
+  return proto;
+}
+
+function orderPayload(order: OrderRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    status: order.status,
+    txId: order.txId,
+    txMode: order.txMode,
+    subtotal: order.subtotal,
+    discount: order.discount,
+    total: order.total,
+    couponCode: order.couponCode,
+    ...extra,
+  };
+}
+
+export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
+  async function requireOrder(trx: Knex.Transaction, orderId: string, txId: string): Promise<OrderRecord> {
+    const order = await findOrder(trx, orderId, true);
+    if (!order) throw new NotFoundError('order', orderId);
+    if (order.txId !== txId) throw new BusinessRejectionError('TX_MISMATCH', `order ${orderId} belongs to transaction ${order.txId}`);
+    return order;
+  }
+
+  async function current(trx: Knex.Transaction, orderId: string): Promise<Order | null> {
+    const order = await findOrder(trx, orderId);
+    return order ? toProto(order) : null;
+  }
+
+  return {
+    CreateOrder: async (request, ctx: CallContext) => {
+      const input = validateCreateOrder(request);
+      const { outcome, value } = await withBarrier(
+        db,
+        input.branch,
+        'action',
+        '',
+        async (trx) => {
+          if (!(await insertOrder(trx, input))) throw new AlreadyExistsError('order', input.orderId, `order ${input.orderId} already exists`);
+          const order = (await findOrder(trx, input.orderId))!;
+          await emitEvent(trx, ctx, 'order', order.orderId, 'OrderCreated', orderPayload(order, { lines: order.lines }));
+          return toProto(order);
+        },
+        (trx) => current(trx, input.orderId),
+      );
+      return { outcome, order: value };
+    },
+
+    ConfirmOrder: async (request, ctx) => {
+      const input = validateOrderBranch(request);
+      const { outcome, value } = await withBarrier(
+        db,
+        input.branch,
+        'action',
+        '',
+        async (trx) => {
+          const order = await requireOrder(trx, input.orderId, input.branch.txId);
+          if (order.status === 'CANCELLED') throw new BusinessRejectionError('ALREADY_CANCELLED', `order ${order.orderId} is cancelled`);
+          if (order.status !== 'PENDING') throw new BusinessRejectionError('ORDER_NOT_PENDING', `order ${order.orderId} is ${order.status}`);
+          await setStatus(trx, order.orderId, 'CONFIRMED');
+          const confirmed = (await findOrder(trx, order.orderId))!;
+          await emitEvent(trx, ctx, 'order', order.orderId, 'OrderConfirmed', orderPayload(confirmed));
+          return toProto(confirmed);
+        },
+        (trx) => current(trx, input.orderId),
+      );
+      return { outcome, order: value };
+    },
+
+    CancelOrder: async (request, ctx) => {
+      const input = validateOrderBranch(request);
+      const { outcome, value } = await withBarrier(
+        db,
+        input.branch,
+        'compensate',
+        input.reason,
+        async (trx) => {
+          const order = await requireOrder(trx, input.orderId, input.branch.txId);
+          if (order.status !== 'PENDING') {
+            throw new BusinessRejectionError(
+              order.status === 'CANCELLED' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING',
+              `order ${order.orderId} is ${order.status}`,
+            );
+          }
+          await setStatus(trx, order.orderId, 'CANCELLED', input.reason);
+          const cancelled = (await findOrder(trx, order.orderId))!;
+          await emitEvent(trx, ctx, 'order', order.orderId, 'OrderCancelled', orderPayload(cancelled, { reason: input.reason }));
+          return toProto(cancelled);
+        },
+        (trx) => current(trx, input.orderId),
+      );
+      return { outcome, order: value };
+    },
+
+    GetOrder: async (request) => {
+      const orderId = validateGetOrder(request);
+      const order = await findOrder(db, orderId);
+      if (!order) throw new NotFoundError('order', orderId);
+      return toProto(order);
+    },
+
+    ListOrders: async (request) => {
+      const input = validateListOrders(request);
+      const rows = await listOrders(db, input.customerId, input.pageSize + 1, input.afterSeq);
+      const page = rows.slice(0, input.pageSize);
+      const more = rows.length > input.pageSize;
+      return { orders: page.map(toProto), nextPageToken: more ? encodePageToken(page[page.length - 1].seq) : '' };
+    },
+  };
+}

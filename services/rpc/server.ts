@@ -1,0 +1,221 @@
+/**
+ * One gRPC server bootstrap for any dtx service: binds the address, registers grpc.health.v1.Health (SERVING only
+ * while the database answers) and wraps every handler in the one interceptor-like place that does logging with
+ * tx_id, fault injection, the server-side deadline check and error mapping. Graceful shutdown drains calls.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { ServiceName } from '../../common/config';
+import { CALL_METADATA } from './clients';
+import { toGrpcStatus } from './errors';
+import { faultsFor, fires, parseFaults, type FaultRule } from './faults';
+import { GRPC_SERVICE_NAMES, serviceDefinition } from './protos';
+
+/** What a handler gets besides its request. */
+export interface CallContext {
+  /** Logger whose every line carries method and tx_id (when the call has one). */
+  log: Logger;
+  method: string;
+  txId?: string;
+  /** Headers for the events the call writes: `tx-id`, and `traceparent` when the caller sent one. */
+  eventHeaders: Record<string, string>;
+}
+
+export type UnaryImpl<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
+/** The async handler table of a generated `XxxServiceHandlers` interface (its string index signature dropped). */
+export type Handlers<H> = {
+  [K in keyof H as string extends K ? never : K]: H[K] extends grpc.handleUnaryCall<infer Req, infer Res> ? UnaryImpl<Req, Res> : never;
+};
+
+export interface GrpcServerOptions {
+  service: ServiceName;
+  // the handler table is checked against the generated types where it is built (Handlers<...>)
+  handlers: Record<string, UnaryImpl<never, unknown>>;
+  /** The service's database, pinged for health. */
+  db: Knex;
+  /** host:port; port 0 binds an ephemeral port (tests). */
+  address: string;
+  /** DTX_FAULTS spec; the launcher passes config.faults, tests may pass their own. */
+  faults: string;
+  logger: Logger;
+  /** How often the database is pinged for the health status (default 5 s). */
+  healthIntervalMs?: number;
+}
+
+export interface RunningGrpcServer {
+  service: ServiceName;
+  /** The bound port (the real one when asked for 0). */
+  port: number;
+  address: string;
+  health: HealthImplementation;
+  /** Stops accepting calls, waits up to `graceMs` for in-flight ones, then cuts the rest. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function deadlineMs(call: grpc.ServerUnaryCall<unknown, unknown>): number {
+  const deadline = call.getDeadline();
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+function metadataString(metadata: grpc.Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A fault-injected failure (not a handler error). */
+class InjectedFault extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function wrapHandler(
+  service: ServiceName,
+  method: string,
+  impl: UnaryImpl<never, unknown>,
+  rules: FaultRule[],
+  base: Logger,
+): grpc.handleUnaryCall<unknown, unknown> {
+  const faults = faultsFor(rules, service, method);
+  return (call, callback) => {
+    const started = Date.now();
+    const request = call.request as { branch?: { txId?: string; branchId?: string } | null };
+    const txId = request.branch?.txId || metadataString(call.metadata, CALL_METADATA.txId);
+    const traceparent = metadataString(call.metadata, CALL_METADATA.traceparent);
+    const log = base.child({ method, ...(txId ? { tx_id: txId } : {}), ...(request.branch?.branchId ? { branch_id: request.branch.branchId } : {}) });
+    const eventHeaders: Record<string, string> = { ...(txId ? { 'tx-id': txId } : {}), ...(traceparent ? { traceparent } : {}) };
+
+    const run = async (): Promise<unknown> => {
+      for (const fault of faults) {
+        if (fault.kind === 'delay' && fires(fault)) {
+          log.warn({ fault: 'delay', ms: fault.ms }, 'fault injection: delaying call');
+          await sleep(fault.ms);
+        }
+        if (fault.kind === 'fail' && fires(fault)) {
+          throw new InjectedFault(fault.code, `fault injection: ${fault.codeName}`);
+        }
+      }
+      const deadline = deadlineMs(call);
+      if (call.cancelled || deadline <= Date.now()) {
+        throw new InjectedFault(grpc.status.DEADLINE_EXCEEDED, 'deadline passed before the call started; nothing done');
+      }
+      const response = await impl(call.request as never, { log, method, txId, eventHeaders });
+      const lose = faults.find((f) => f.kind === 'lose-response' && fires(f));
+      if (lose) {
+        log.warn({ fault: 'lose-response' }, 'fault injection: committed, dropping the response');
+        if (Number.isFinite(deadline)) await sleep(Math.max(0, deadline - Date.now()) + 50);
+        throw new InjectedFault(grpc.status.UNAVAILABLE, 'fault injection: response lost');
+      }
+      return response;
+    };
+
+    run().then(
+      (response) => {
+        log.info({ ms: Date.now() - started, code: 'OK' }, 'call done');
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const ms = Date.now() - started;
+        if (err instanceof InjectedFault) {
+          log.warn({ ms, code: grpc.status[err.code] }, err.message);
+          callback({ code: err.code, details: err.message });
+          return;
+        }
+        const status = toGrpcStatus(err);
+        if (status.typed) log.info({ ms, code: grpc.status[status.code], error: status.details }, 'call refused');
+        else log.error({ ms, err }, 'call failed: unexpected error');
+        callback({ code: status.code, details: status.details, metadata: status.metadata });
+      },
+    );
+  };
+}
+
+/** Pings the database every interval and keeps the health status in step; returns a stop function. */
+function watchHealth(health: HealthImplementation, grpcName: string, db: Knex, intervalMs: number, log: Logger): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let last: ServingStatus | undefined;
+  const set = (status: ServingStatus): void => {
+    health.setStatus('', status);
+    health.setStatus(grpcName, status);
+    if (status !== last) log.info({ health: status }, 'health status');
+    last = status;
+  };
+  const check = async (): Promise<void> => {
+    let status: ServingStatus = 'NOT_SERVING';
+    try {
+      await Promise.race([db.raw('select 1'), sleep(Math.min(intervalMs, 3000)).then(() => Promise.reject(new Error('ping timeout')))]);
+      status = 'SERVING';
+    } catch (err) {
+      if (last !== 'NOT_SERVING') log.warn({ err }, 'database does not answer');
+    }
+    if (stopped) return;
+    set(status);
+    timer = setTimeout(() => void check(), intervalMs);
+    timer.unref();
+  };
+  set('NOT_SERVING');
+  void check();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    set('NOT_SERVING');
+  };
+}
+
+/** Starts a gRPC server for one service and resolves once it is bound. */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const { service, logger } = options;
+  const definition = serviceDefinition(service);
+  const methods = Object.keys(definition);
+  const rules = parseFaults(options.faults, (s) => Object.keys(serviceDefinition(s)));
+  if (rules.length > 0) logger.warn({ faults: options.faults }, 'fault injection enabled (DTX_FAULTS)');
+
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const method of methods) {
+    const impl = options.handlers[method];
+    if (!impl) throw new Error(`${service}: no handler for ${method}`);
+    implementation[method] = wrapHandler(service, method, impl, rules, logger);
+  }
+
+  const server = new grpc.Server();
+  server.addService(definition, implementation);
+  const grpcName = GRPC_SERVICE_NAMES[service];
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [grpcName]: 'NOT_SERVING' });
+  health.addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  const host = options.address.slice(0, options.address.lastIndexOf(':'));
+  const address = `${host}:${port}`;
+  const stopHealth = watchHealth(health, grpcName, options.db, options.healthIntervalMs ?? 5000, logger);
+  logger.info({ address }, `${service} service listening`);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (graceMs = 10_000): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      stopHealth();
+      const timer = setTimeout(() => {
+        logger.warn({ graceMs }, 'in-flight calls did not finish in time; forcing shutdown');
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        logger.info('server stopped');
+        resolve();
+      });
+    });
+    return stopping;
+  };
+  return { service, port, address, health, shutdown };
+}
