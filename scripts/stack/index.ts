@@ -27,8 +27,6 @@ import { temporalComponent } from './temporal';
 export { COMPONENT_NAMES, type ComponentName } from './component';
 export { StackError } from './errors';
 export { consoleReporter, silentReporter, type Reporter } from './output';
-export { temporalConnectionOptions } from './temporal';
-export { kafkaClientConfig } from './kafka';
 
 const COMPONENTS: Record<ComponentName, Component> = {
   postgres: postgresComponent,

@@ -2,8 +2,9 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { splitHostPort, type Config } from '../../common/config';
+import { kafkaConfigFrom } from '../../common/kafka';
 import { installAtomically, isInstalled } from './cache';
 import { logFileOf, type Component, type StackContext, type Started } from './component';
 import { InstallError, MissingToolError, StackError } from './errors';
@@ -163,31 +164,13 @@ async function formatStorageOnce(
   ctx.out.line('kafka', `storage formatted in ${path.join(kafkaDir, 'data')} (${since(startedAt)})`);
 }
 
-/** kafkajs client settings for the configured brokers (SSL/SASL when set), quiet and without retries. */
-export function kafkaClientConfig(config: Config, clientId: string): KafkaConfig {
-  const sasl = config.kafka.sasl;
+/** kafkajs settings for a quick probe: the deployment's (SSL/SASL when set), silent, no retries. */
+function probeClientConfig(config: Config): KafkaConfig {
   return {
-    clientId,
-    brokers: config.kafka.brokers,
-    ssl: config.kafka.ssl,
-    sasl: sasl ? saslOptions(sasl) : undefined,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
+    ...kafkaConfigFrom(config, { clientSuffix: 'stack-probe', logLevel: logLevel.NOTHING }),
     requestTimeout: 5000,
     retry: { retries: 0 },
   };
-}
-
-function saslOptions(sasl: NonNullable<Config['kafka']['sasl']>): SASLOptions {
-  const { username, password } = sasl;
-  switch (sasl.mechanism) {
-    case 'plain':
-      return { mechanism: 'plain', username, password };
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', username, password };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', username, password };
-  }
 }
 
 export const kafkaComponent: Component = {
@@ -244,7 +227,7 @@ export const kafkaComponent: Component = {
   },
 
   async probe(ctx) {
-    const admin = new Kafka(kafkaClientConfig(ctx.config, 'dtx-stack-probe')).admin();
+    const admin = new Kafka(probeClientConfig(ctx.config)).admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();

@@ -1,10 +1,11 @@
 /** Temporal: the CLI's dev server (built once with `go install` into $DTX_CACHE), SQLite under $DTX_DATA. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 // Not re-exported from the package index; the typed encoder of the proto enum.
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { splitHostPort, type Config } from '../../common/config';
+import { temporalConnectionOptions } from '../../common/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/names';
 import { installAtomically, isInstalled } from './cache';
 import { logFileOf, type Component, type StackContext, type Started } from './component';
@@ -32,23 +33,8 @@ function uiPort(config: Config): number {
   return url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
 }
 
-/** Connection options for the configured Temporal (TLS / API key when set), shared with the smoke test. */
-export function temporalConnectionOptions(config: Config): ConnectionOptions {
-  const { tls, apiKey, address } = config.temporal;
-  return {
-    address,
-    connectTimeout: '3s',
-    tls: tls
-      ? { clientCertPair: { crt: fs.readFileSync(tls.certPath), key: fs.readFileSync(tls.keyPath) } }
-      : apiKey
-        ? true
-        : undefined,
-    apiKey,
-  };
-}
-
 async function withConnection<T>(config: Config, use: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '3s' });
   try {
     return await use(connection);
   } finally {
