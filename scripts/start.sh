@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# `npm start`: make sure node_modules exists, then run the main job (scripts/start.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+exec node_modules/.bin/tsx scripts/start.ts "$@"

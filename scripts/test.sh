@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `npm test`: dependencies -> typecheck -> lint -> stack up -> unit tests -> integration tests.
+# Stops at the first stage that fails and names it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+started=$SECONDS
+stage() {
+  local name=$1
+  shift
+  echo
+  echo "==== npm test: ${name}"
+  local stage_started=$SECONDS
+  if ! "$@"; then
+    echo >&2
+    echo "npm test: FAILED at stage \"${name}\" (after $((SECONDS - started)) s); the stages after it did not run" >&2
+    exit 1
+  fi
+  echo "==== npm test: ${name}: ok ($((SECONDS - stage_started)) s)"
+}
+
+stage "dependencies (npm ci when needed)" bash scripts/ensure-deps.sh
+stage "typecheck (tsc --noEmit)" tsc --noEmit -p .
+stage "lint (eslint)" eslint .
+stage "stack up (Temporal, Kafka, PostgreSQL)" tsx scripts/stack/cli.ts up
+stage "unit tests" jest --selectProjects unit
+stage "integration tests" jest --selectProjects integration --runInBand
+
+echo
+echo "npm test: all stages passed in $((SECONDS - started)) s (the stack keeps running; npm run stack -- down stops it)"
