@@ -9,7 +9,7 @@ const nodeBuiltins = [
 const ioLibraries = ['pg', 'knex', 'kafkajs', '@grpc/grpc-js', '@grpc/proto-loader', 'pino', 'fastify'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.dtx/**', 'proto/gen/**', 'test/histories/**', 'test/artifacts/**', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/**', '.dtx/**', 'proto/gen/**', 'test/histories/**', 'test/artifacts/**', '*.js', '*.mjs', 'cli/dtx.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -133,29 +133,91 @@ export const PlaceOrderResponseSchema = Type.Object({
 });
 export type PlaceOrderResponse = Static<typeof PlaceOrderResponseSchema>;
 
+export const StepErrorSchema = Type.Object({
+  op: Type.String(),
+  attempt: Type.Integer(),
+  type: Type.String({ description: 'business reason, InvalidArgument, a gRPC code name, Timeout or CANCELLED' }),
+  message: Type.String(),
+  nonRetryable: Type.Boolean(),
+  at: Type.String(),
+});
+
 export const StepSchema = Type.Object(
-  { name: Type.String(), state: Type.String() },
-  { additionalProperties: true, description: 'one step: pending, running, done, failed, compensating, compensated, skipped' },
+  {
+    name: Type.String(),
+    summary: Type.Optional(Type.String()),
+    state: Type.String({ description: 'pending, running, done, failed, compensating, compensated, skipped' }),
+    op: Type.Optional(Type.String({ description: 'the barrier op running or run last' })),
+    attempts: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'attempts per op' })),
+    lastError: Type.Optional(StepErrorSchema),
+  },
+  { description: 'one step of the transaction' },
 );
 
 export const TxStateSchema = Type.Object(
   {
-    mode: Type.Optional(Type.String()),
     status: Type.String(),
+    mode: Type.Optional(Type.String()),
+    orderId: Type.Optional(Type.String()),
     steps: Type.Optional(Type.Array(StepSchema)),
+    failedStep: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    quote: Type.Optional(
+      Type.Object(
+        {
+          lines: Type.Array(
+            Type.Object({
+              sku: Type.String(),
+              name: Type.String(),
+              quantity: Type.Integer(),
+              unitPrice: Type.Integer(),
+              lineTotal: Type.Integer(),
+            }),
+          ),
+          subtotal: Type.Integer(),
+          discount: Type.Integer(),
+          total: Type.Integer(),
+        },
+        { description: 'the priced order (minor units), from the quote step' },
+      ),
+    ),
+    tryTimeoutMs: Type.Optional(Type.Integer()),
   },
-  { additionalProperties: true, description: "the workflow's txState query (or what is known without a worker)" },
+  {
+    description:
+      "the workflow's txState query; without a worker only status and mode (from the result or the search attributes)",
+  },
 );
+
+export const OrderLineSchema = Type.Object({
+  sku: Type.String(),
+  quantity: Type.Integer(),
+  unitPrice: Type.Integer({ description: 'minor units' }),
+  lineTotal: Type.Integer({ description: 'minor units' }),
+});
 
 export const OrderRecordSchema = Type.Object(
-  { orderId: Type.String(), status: Type.String() },
-  { additionalProperties: true, description: "the order service's record (GetOrder)" },
+  {
+    orderId: Type.String(),
+    customerId: Type.String(),
+    status: Type.String({ description: 'PENDING, CONFIRMED or CANCELLED' }),
+    lines: Type.Array(OrderLineSchema),
+    subtotal: Type.Integer({ description: 'minor units' }),
+    discount: Type.Integer({ description: 'minor units' }),
+    total: Type.Integer({ description: 'minor units: subtotal - discount' }),
+    couponCode: Type.Optional(Type.String()),
+    txMode: Type.String(),
+    txId: Type.String(),
+    cancelReason: Type.Optional(Type.String()),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { description: "the order service's record (GetOrder)" },
 );
 
-export const TimelineEventSchema = Type.Object(
-  {},
-  { additionalProperties: true, description: 'one event of the order, as projected from Kafka' },
-);
+export const TimelineEventSchema = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'one event of the order, as projected from Kafka',
+});
 
 export const OrderViewSchema = Type.Object({
   orderId: Type.String(),

@@ -1,0 +1,68 @@
+/** `dtx outbox status`, `dtx outbox dlq list|redrive`. */
+import { Command } from 'commander';
+import { listDeadLetters, outboxStatus, redriveAllDeadLetters, redriveDeadLetter } from '../../services/api/operations';
+import { action } from '../context';
+import { EXIT } from '../exit-codes';
+import { formatTable } from '../output';
+
+export function outboxCommand(): Command {
+  const outbox = new Command('outbox').description('outbox lag and dead letters');
+
+  outbox
+    .command('status')
+    .description('rows waiting to be relayed to Kafka, per service')
+    .action(
+      action(async ({ out, deps }) => {
+        const status = await out.progress('reading outboxes', () => outboxStatus(deps()));
+        out.result(status, () =>
+          formatTable(status.services, [
+            { header: 'service', value: (s) => s.service },
+            { header: 'pending', value: (s) => s.pending },
+            { header: 'dead', value: (s) => s.dead },
+            { header: 'oldest pending', value: (s) => (s.oldestPendingAgeMs === null ? '' : `${Math.round(s.oldestPendingAgeMs / 1000)} s`) },
+          ]),
+        );
+      }),
+    );
+
+  const dlq = outbox.command('dlq').description('dead letters: rows the relay gave up on');
+  dlq
+    .command('list')
+    .description('list dead rows of every service')
+    .action(
+      action(async ({ out, deps }) => {
+        const list = await out.progress('reading dead letters', () => listDeadLetters(deps()));
+        out.result(list, () =>
+          list.deadLetters.length === 0
+            ? 'no dead letters'
+            : formatTable(list.deadLetters, [
+                { header: 'id', value: (d) => d.id },
+                { header: 'service', value: (d) => d.service },
+                { header: 'event', value: (d) => d.eventType },
+                { header: 'aggregate', value: (d) => `${d.aggregateType}/${d.aggregateId}` },
+                { header: 'attempts', value: (d) => d.attempts },
+                { header: 'last error', value: (d) => d.lastError },
+              ]),
+        );
+      }),
+    );
+  dlq
+    .command('redrive')
+    .description('send a dead row again (the rows queued behind it follow)')
+    .argument('[id]', 'dead row id (see `dtx outbox dlq list`)')
+    .option('--all', 'redrive every dead row')
+    .action(
+      action(async ({ out, deps }, id: string | undefined, options: { all?: boolean }, command: Command) => {
+        if ((id === undefined) === (options.all !== true)) {
+          command.error('give either a dead row id or --all', { exitCode: EXIT.USAGE, code: 'dtx.usage' });
+        }
+        const result = await out.progress('redriving', () =>
+          id !== undefined ? redriveDeadLetter(deps(), id) : redriveAllDeadLetters(deps()),
+        );
+        out.result(result, () =>
+          result.redriven.length === 0 ? 'nothing to redrive' : result.redriven.map((r) => `redriven ${r.id} (${r.service})`).join('\n'),
+        );
+      }),
+    );
+  return outbox;
+}

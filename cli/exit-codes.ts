@@ -1,0 +1,53 @@
+/** Exit codes scripts can trust (listed in `dtx --help`). */
+import { DtxError, type ErrorCode } from '../services/api/errors';
+
+export const EXIT = {
+  /** it worked (a placed order that was waited for completed) */
+  OK: 0,
+  /** the operation did not succeed: a transaction compensated or failed, a refusal (409), a replay diverged */
+  FAILED: 1,
+  /** usage error or bad input */
+  USAGE: 2,
+  /** no such order, transaction, dead letter or history */
+  NOT_FOUND: 3,
+  /** a dependency (Temporal, a database, a service, Kafka) did not answer */
+  UNAVAILABLE: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  ok
+  1  the operation did not succeed (transaction compensated/failed or still running after --wait,
+     request refused e.g. retry of a running transaction, replay diverged)
+  2  usage error or bad input
+  3  not found (order, transaction, dead letter, history)
+  4  unavailable (Temporal, a database, a service or Kafka does not answer)`;
+
+const EXIT_BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
+  BAD_REQUEST: EXIT.USAGE,
+  UNAUTHORIZED: EXIT.FAILED,
+  NOT_FOUND: EXIT.NOT_FOUND,
+  CONFLICT: EXIT.FAILED,
+  PAYLOAD_TOO_LARGE: EXIT.USAGE,
+  UNSUPPORTED_MEDIA_TYPE: EXIT.USAGE,
+  UNAVAILABLE: EXIT.UNAVAILABLE,
+  INTERNAL: EXIT.FAILED,
+};
+
+/** Network failures that mean "nothing answers there", anywhere in the error's cause chain. */
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|UNAVAILABLE|No connection established|Failed to connect|connect ECONN|Connection (terminated|refused)|Timeout acquiring a connection/i;
+
+function isUnreachable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || error === null || typeof error !== 'object') return false;
+  const { message, code, cause } = error as { message?: unknown; code?: unknown; cause?: unknown };
+  if (code === 14 /* gRPC UNAVAILABLE */ || code === 4 /* gRPC DEADLINE_EXCEEDED */) return true;
+  if (typeof code === 'string' && UNREACHABLE.test(code)) return true;
+  if (typeof message === 'string' && UNREACHABLE.test(message)) return true;
+  return isUnreachable(cause, depth + 1);
+}
+
+/** The exit code of a failed command. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof DtxError) return EXIT_BY_ERROR_CODE[error.code];
+  return isUnreachable(error) ? EXIT.UNAVAILABLE : EXIT.FAILED;
+}
