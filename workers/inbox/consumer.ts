@@ -1,0 +1,84 @@
+/**
+ * Idempotent consumption: the handler's effect and the inbox row commit in ONE database transaction, and the Kafka
+ * offset is committed only after that transaction has. A crash between the two redelivers the event; the inbox row
+ * makes the redelivery change nothing.
+ */
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { Logger } from '../../common/logger';
+import { decodeEvent, type InboxEvent } from './event';
+
+export type InboxHandler = (trx: Knex.Transaction, event: InboxEvent) => Promise<void>;
+export type InboxOutcome = 'applied' | 'duplicate';
+
+/**
+ * Runs `handler` for `event` unless `consumer` already handled it. The inbox row is inserted first (insert-and-check,
+ * never select-then-insert): a concurrent delivery of the same event waits on the key and then finds it taken.
+ */
+export async function handleOnce(db: Knex, consumer: string, event: InboxEvent, handler: InboxHandler): Promise<InboxOutcome> {
+  return db.transaction(async (trx) => {
+    const inserted = await trx.raw<{ rowCount: number }>(
+      `insert into inbox (consumer, event_id, topic, "partition", "offset") values (?, ?, ?, ?, ?)
+       on conflict (consumer, event_id) do nothing`,
+      [consumer, event.eventId, event.topic, event.partition, event.offset],
+    );
+    if (inserted.rowCount === 0) return 'duplicate';
+    await handler(trx, event);
+    return 'applied';
+  });
+}
+
+export interface IdempotentConsumerOptions {
+  kafka: Kafka;
+  db: Knex;
+  /** Name in the inbox table (one consumer = one kind of effect). */
+  consumer: string;
+  groupId: string;
+  topics: readonly string[];
+  /** Where a group without committed offsets starts (default true: from the beginning). */
+  fromBeginning?: boolean;
+  handler: InboxHandler;
+  logger: Logger;
+}
+
+/** A kafkajs consumer running `handler` exactly once per event (at-least-once delivery + inbox). */
+export class IdempotentConsumer {
+  private applied = 0;
+  private duplicates = 0;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: IdempotentConsumerOptions,
+  ) {}
+
+  static async start(options: IdempotentConsumerOptions): Promise<IdempotentConsumer> {
+    const consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 200 });
+    const running = new IdempotentConsumer(consumer, options);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        const event = decodeEvent(topic, partition, message);
+        const outcome = await handleOnce(options.db, options.consumer, event, options.handler);
+        if (outcome === 'applied') running.applied += 1;
+        else {
+          running.duplicates += 1;
+          options.logger.debug({ eventId: event.eventId, topic, partition, offset: message.offset }, 'duplicate event skipped');
+        }
+        // Only now, with the handler's transaction committed, may the group move past this message.
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      },
+    });
+    return running;
+  }
+
+  /** Events applied / skipped as duplicates since start. */
+  get counts(): { applied: number; duplicates: number } {
+    return { applied: this.applied, duplicates: this.duplicates };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}

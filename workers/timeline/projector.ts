@@ -1,0 +1,68 @@
+/** The order timeline projector: consumes every event topic into dtx_timeline through the idempotent inbox. */
+import type { Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
+import { loadConfig, type Config } from '../../common/config';
+import { createDb } from '../../common/db';
+import { createKafka, EVENT_TOPICS, ensureTopics } from '../../common/kafka';
+import { createLogger } from '../../common/logger';
+import { migrateDatabase } from '../../services/migrate';
+import { IdempotentConsumer } from '../inbox/consumer';
+import { projectEvent } from './project';
+
+/** The projector's name in the inbox table. */
+export const TIMELINE_CONSUMER = 'timeline-projector';
+/** Its Kafka consumer group. */
+export const TIMELINE_GROUP_ID = 'dtx-timeline-projector';
+
+export interface TimelineProjectorOptions {
+  /** Timeline database URL (default: config.databases.timeline). */
+  databaseUrl?: string;
+  kafka?: Kafka;
+  groupId?: string;
+  /** Apply migrations/timeline before starting (default true). */
+  migrate?: boolean;
+  config?: Config;
+}
+
+export class TimelineProjector {
+  private constructor(
+    private readonly consumer: IdempotentConsumer,
+    readonly db: Knex,
+  ) {}
+
+  static async start(options: TimelineProjectorOptions = {}): Promise<TimelineProjector> {
+    const config = options.config ?? loadConfig();
+    const logger = createLogger('timeline-projector');
+    const db = createDb('timeline', { url: options.databaseUrl, poolMax: 4, applicationName: 'dtx-timeline-projector' });
+    try {
+      if (options.migrate !== false) await migrateDatabase(db, 'timeline');
+      const kafka = options.kafka ?? createKafka({ clientSuffix: 'timeline', config });
+      await ensureTopics(kafka, { config });
+      const consumer = await IdempotentConsumer.start({
+        kafka,
+        db,
+        consumer: TIMELINE_CONSUMER,
+        groupId: options.groupId ?? TIMELINE_GROUP_ID,
+        topics: EVENT_TOPICS,
+        fromBeginning: true,
+        handler: projectEvent,
+        logger,
+      });
+      logger.info({ groupId: options.groupId ?? TIMELINE_GROUP_ID, topics: EVENT_TOPICS }, 'timeline projector started');
+      return new TimelineProjector(consumer, db);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  }
+
+  /** Events applied / skipped as duplicates since start. */
+  get counts(): { applied: number; duplicates: number } {
+    return this.consumer.counts;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.db.destroy();
+  }
+}
