@@ -151,11 +151,17 @@ function watchHealth(health: HealthImplementation, grpcName: string, db: Knex, i
   };
   const check = async (): Promise<void> => {
     let status: ServingStatus = 'NOT_SERVING';
+    let pingTimer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([db.raw('select 1'), sleep(Math.min(intervalMs, 3000)).then(() => Promise.reject(new Error('ping timeout')))]);
+      const timeout = new Promise<never>((_, reject) => {
+        pingTimer = setTimeout(() => reject(new Error('database ping timed out')), Math.min(intervalMs, 3000));
+      });
+      await Promise.race([db.raw('select 1'), timeout]);
       status = 'SERVING';
     } catch (err) {
       if (last !== 'NOT_SERVING') log.warn({ err }, 'database does not answer');
+    } finally {
+      clearTimeout(pingTimer);
     }
     if (stopped) return;
     set(status);
