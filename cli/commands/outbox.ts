@@ -15,11 +15,14 @@ export function outboxCommand(): Command {
       action(async ({ out, deps }) => {
         const status = await out.progress('reading outboxes', () => outboxStatus(deps()));
         out.result(status, () =>
-          formatTable(status.services, [
-            { header: 'service', value: (s) => s.service },
-            { header: 'pending', value: (s) => s.pending },
-            { header: 'dead', value: (s) => s.dead },
-            { header: 'oldest pending', value: (s) => (s.oldestPendingAgeMs === null ? '' : `${Math.round(s.oldestPendingAgeMs / 1000)} s`) },
+          formatTable(status.outboxes, [
+            { header: 'database', value: (o) => o.database },
+            { header: 'pending', value: (o) => o.pendingCount },
+            { header: 'dead', value: (o) => o.deadCount },
+            { header: 'blocked', value: (o) => o.blockedCount },
+            { header: 'oldest pending', value: (o) => (o.pendingCount === 0 ? '' : `${(o.oldestPendingAgeMs / 1000).toFixed(1)} s`) },
+            { header: 'sent/s', value: (o) => o.sentPerSecond },
+            { header: 'error', value: (o) => o.error },
           ]),
         );
       }),
@@ -37,10 +40,11 @@ export function outboxCommand(): Command {
             ? 'no dead letters'
             : formatTable(list.deadLetters, [
                 { header: 'id', value: (d) => d.id },
-                { header: 'service', value: (d) => d.service },
+                { header: 'database', value: (d) => d.database },
                 { header: 'event', value: (d) => d.eventType },
                 { header: 'aggregate', value: (d) => `${d.aggregateType}/${d.aggregateId}` },
                 { header: 'attempts', value: (d) => d.attempts },
+                { header: 'blocked', value: (d) => d.blockedCount },
                 { header: 'last error', value: (d) => d.lastError },
               ]),
         );
@@ -60,7 +64,7 @@ export function outboxCommand(): Command {
           id !== undefined ? redriveDeadLetter(deps(), id) : redriveAllDeadLetters(deps()),
         );
         out.result(result, () =>
-          result.redriven.length === 0 ? 'nothing to redrive' : result.redriven.map((r) => `redriven ${r.id} (${r.service})`).join('\n'),
+          result.redriven.length === 0 ? 'nothing to redrive' : result.redriven.map((r) => `redriven ${r.id} (${r.database}; ${r.released} waiting behind it released)`).join('\n'),
         );
       }),
     );

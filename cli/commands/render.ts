@@ -51,9 +51,10 @@ export function renderOrderView(view: OrderView): string {
   if (view.timeline.length > 0) {
     sections.push(
       formatTable(view.timeline, [
-        { header: 'at', value: (e) => e.occurredAt ?? e.createdAt ?? e.at },
-        { header: 'event', value: (e) => e.eventType ?? e.type },
-        { header: 'aggregate', value: (e) => e.aggregateType },
+        { header: '#', value: (e) => e.position },
+        { header: 'at', value: (e) => e.occurredAt },
+        { header: 'event', value: (e) => e.eventType },
+        { header: 'aggregate', value: (e) => `${e.aggregateType}/${e.aggregateId}` },
       ]),
     );
   }

@@ -5,6 +5,9 @@
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { PlaceOrderInput } from '../../workflows/contract';
 import type { TxMode } from '../../workflows/names';
+import type { DeadLetter, RedriveResult } from '../../workers/outbox/dead-letters';
+import type { OutboxLag } from '../../workers/outbox/lag';
+import type { TimelineEntry } from '../../workers/timeline/queries';
 
 export interface TemporalAccess {
   client: Client;
@@ -44,34 +47,15 @@ export interface OrderReader {
 
 export interface TimelineReader {
   /** The order's events in order, as projected from Kafka (empty when none yet). */
-  getOrderTimeline(orderId: string): Promise<Array<Record<string, unknown>>>;
-}
-
-export interface OutboxLagRow {
-  service: string;
-  pending: number;
-  dead: number;
-  oldestPendingAgeMs: number | null;
-  [extra: string]: unknown;
-}
-
-export interface DeadLetterRow {
-  id: string;
-  service: string;
-  aggregateType: string;
-  aggregateId: string;
-  eventType: string;
-  attempts: number;
-  lastError: string | null;
-  [extra: string]: unknown;
+  getOrderTimeline(orderId: string): Promise<TimelineEntry[]>;
 }
 
 export interface OutboxAdmin {
-  lag(): Promise<OutboxLagRow[]>;
-  listDeadLetters(): Promise<DeadLetterRow[]>;
-  /** Redrives one dead row; null when no service has a dead row with that id. */
-  redrive(id: string): Promise<{ id: string; service: string } | null>;
-  redriveAll(): Promise<Array<{ id: string; service: string }>>;
+  lag(): Promise<OutboxLag[]>;
+  listDeadLetters(): Promise<DeadLetter[]>;
+  /** Redrives one dead row; undefined when no outbox has a dead row with that id. */
+  redrive(id: string): Promise<RedriveResult | undefined>;
+  redriveAll(): Promise<RedriveResult[]>;
 }
 
 /** One dependency /readyz checks: resolves when it answers, rejects with why not. */

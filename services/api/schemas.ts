@@ -215,9 +215,20 @@ export const OrderRecordSchema = Type.Object(
   { description: "the order service's record (GetOrder)" },
 );
 
-export const TimelineEventSchema = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'one event of the order, as projected from Kafka',
-});
+export const TimelineEventSchema = Type.Object(
+  {
+    position: Type.Integer({ description: '1-based position in the timeline' }),
+    eventId: Type.String(),
+    eventType: Type.String(),
+    aggregateType: Type.String(),
+    aggregateId: Type.String(),
+    txId: Type.Union([Type.String(), Type.Null()]),
+    occurredAt: Type.String({ description: 'when the outbox row was written' }),
+    recordedAt: Type.String({ description: 'when the projector recorded it' }),
+    payload: Type.Unknown(),
+  },
+  { description: 'one event of the order, as projected from Kafka' },
+);
 
 export const OrderViewSchema = Type.Object({
   orderId: Type.String(),
@@ -279,35 +290,41 @@ export const RetryResponseSchema = Type.Object({
 });
 export type RetryResponse = Static<typeof RetryResponseSchema>;
 
-export const OutboxLagSchema = Type.Object(
-  {
-    service: Type.String(),
-    pending: Type.Integer({ description: 'rows not yet sent' }),
-    dead: Type.Integer({ description: 'rows given up on (dead letters)' }),
-    oldestPendingAgeMs: Type.Union([Type.Integer(), Type.Null()]),
-  },
-  { additionalProperties: true },
-);
-export const OutboxStatusSchema = Type.Object({ services: Type.Array(OutboxLagSchema) });
+export const OutboxLagSchema = Type.Object({
+  database: Type.String({ description: "the service's database, e.g. dtx_order" }),
+  pendingCount: Type.Integer({ description: 'rows not yet relayed to Kafka' }),
+  deadCount: Type.Integer({ description: 'rows given up on (dead letters)' }),
+  blockedCount: Type.Integer({ description: 'pending rows waiting behind a dead row of their aggregate' }),
+  oldestPendingAgeMs: Type.Integer({ description: 'age of the oldest pending row; 0 when none' }),
+  sentPerSecond: Type.Number({ description: 'rows relayed per second over the last minute' }),
+  error: Type.Optional(Type.String({ description: 'set when the database could not be read' })),
+});
+export const OutboxStatusSchema = Type.Object({ outboxes: Type.Array(OutboxLagSchema) });
 export type OutboxStatus = Static<typeof OutboxStatusSchema>;
 
-export const DeadLetterSchema = Type.Object(
-  {
-    id: Type.String(),
-    service: Type.String(),
-    aggregateType: Type.String(),
-    aggregateId: Type.String(),
-    eventType: Type.String(),
-    attempts: Type.Integer(),
-    lastError: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: true },
-);
+export const DeadLetterSchema = Type.Object({
+  id: Type.String({ description: 'the event id (redrive with it)' }),
+  database: Type.String(),
+  seq: Type.String(),
+  aggregateType: Type.String(),
+  aggregateId: Type.String(),
+  eventType: Type.String(),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  blockedCount: Type.Integer({ description: 'pending rows of the same aggregate waiting behind it' }),
+});
 export const DeadLetterListSchema = Type.Object({ deadLetters: Type.Array(DeadLetterSchema) });
 export type DeadLetterList = Static<typeof DeadLetterListSchema>;
 
 export const RedriveResponseSchema = Type.Object({
-  redriven: Type.Array(Type.Object({ id: Type.String(), service: Type.String() })),
+  redriven: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      database: Type.String(),
+      released: Type.Integer({ description: 'rows that were waiting behind it' }),
+    }),
+  ),
 });
 export type RedriveResponse = Static<typeof RedriveResponseSchema>;
 

@@ -1,6 +1,6 @@
 /**
- * The real ApiDependencies from config: a lazy Temporal connection, the order service's gRPC client, the outbox and
- * timeline readers, and the readiness probes. Nothing connects until first used, so a CLI command pays only for
+ * The real ApiDependencies from config: a lazy Temporal connection, the order service's gRPC client, the outbox
+ * admin (workers/outbox) and the timeline reader (workers/timeline), and the readiness probes. Nothing connects until first used, so a CLI command pays only for
  * what it touches. `close()` releases whatever was opened.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -13,8 +13,11 @@ import type { Order } from '../../proto/gen/dtx/v1/Order';
 import { workflowStartOptions } from '../../workflows/start-options';
 import { WORKFLOW_TYPES } from '../../workflows/names';
 import { call, createServiceClients, type ServiceClients } from '../rpc/clients';
+import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '../../workers/outbox/databases';
+import { listDeadLetters, redriveAll, redriveDeadLetter } from '../../workers/outbox/dead-letters';
+import { getOutboxLag } from '../../workers/outbox/lag';
+import { getOrderTimeline } from '../../workers/timeline/queries';
 import type { ApiDependencies, OrderReader, OrderRecord, OutboxAdmin, ReadinessProbe, TimelineReader, TransactionStarter } from './deps';
-import { unavailable } from './errors';
 
 /** How long one order-service read may take. */
 const ORDER_READ_DEADLINE_MS = 5_000;
@@ -65,14 +68,6 @@ export const startTransaction: TransactionStarter = (mode, input) => ({
   options: workflowStartOptions(mode, input),
 });
 
-/** Until the outbox relay's admin functions are wired: every call says so. */
-function outboxNotWired(): OutboxAdmin {
-  const fail = () => Promise.reject(unavailable('the outbox admin is not available in this build'));
-  return { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail };
-}
-
-/** Until the projector is wired: no events. */
-const timelineNotWired: TimelineReader = { getOrderTimeline: () => Promise.resolve([]) };
 
 export function createDependencies(config: Config = loadConfig()): Wiring {
   const connection = Connection.lazy(temporalConnectionOptions(config));
@@ -89,6 +84,16 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     }
     return knex;
   };
+
+  let outboxDatabases: OutboxDatabase[] | undefined;
+  const outboxes = () => (outboxDatabases ??= openOutboxDatabases(config.relay.databaseUrls, { poolMax: 2, applicationName: 'dtx-api' }));
+  const outbox: OutboxAdmin = {
+    lag: () => getOutboxLag(outboxes()),
+    listDeadLetters: () => listDeadLetters(outboxes()),
+    redrive: (id) => redriveDeadLetter(id, outboxes()),
+    redriveAll: () => redriveAll(outboxes()),
+  };
+  const timeline: TimelineReader = { getOrderTimeline: (orderId) => getOrderTimeline(orderId, db('timeline')) };
 
   const probes: ReadinessProbe[] = [
     {
@@ -121,11 +126,12 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     temporal: { client, namespace: config.temporal.namespace, uiUrl: config.temporal.uiUrl },
     startTransaction,
     orders: orderReader(clients),
-    timeline: timelineNotWired,
-    outbox: outboxNotWired(),
+    timeline,
+    outbox,
     probes,
     async close() {
       serviceClients?.close();
+      if (outboxDatabases) await closeOutboxDatabases(outboxDatabases);
       await Promise.all([...databases.values()].map((knex) => knex.destroy()));
       await connection.close();
     },

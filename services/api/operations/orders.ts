@@ -4,6 +4,7 @@ import { WorkflowFailedError, type WorkflowExecutionDescription, type WorkflowHa
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { txStateQuery, type PlaceOrderResult, type TxState } from '../../../workflows/contract';
 import { WORKFLOW_TYPES, workflowIdFor, type TxMode } from '../../../workflows/names';
+import type { TimelineEntry } from '../../../workers/timeline/queries';
 import type { ApiDependencies, OrderRecord } from '../deps';
 import { badRequest, conflict, describeError, DtxError, notFound, unavailable, type FieldError } from '../errors';
 import { orderIdFor, orderRequestHash } from '../idempotency';
@@ -181,7 +182,7 @@ export async function getOrderView(deps: ApiDependencies, orderId: string): Prom
       throw error;
     }),
     deps.orders.getOrder(orderId).catch(degrade<OrderRecord | null>('order service', null)),
-    deps.timeline.getOrderTimeline(orderId).catch(degrade<Array<Record<string, unknown>>>('timeline', [])),
+    deps.timeline.getOrderTimeline(orderId).catch(degrade<TimelineEntry[]>('timeline', [])),
   ]);
   if (description === undefined && order === null) {
     if (unavailableParts.length > 0) throw unavailable(`order "${orderId}" has no workflow and ${unavailableParts.join('; ')}`);
@@ -195,7 +196,11 @@ export async function getOrderView(deps: ApiDependencies, orderId: string): Prom
     ...(description ? { runId: description.runId, executionStatus: description.status.name } : {}),
     ...state,
     order: order === null ? null : { ...order },
-    timeline,
+    timeline: timeline.map((entry) => ({
+      ...entry,
+      occurredAt: entry.occurredAt.toISOString(),
+      recordedAt: entry.recordedAt.toISOString(),
+    })),
     ...(unavailableParts.length > 0 ? { unavailable: unavailableParts } : {}),
     links: linksFor(deps.temporal, workflowId, description?.runId),
   };

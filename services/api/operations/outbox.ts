@@ -5,18 +5,19 @@ import type { DeadLetterList, OutboxStatus, RedriveResponse } from '../schemas';
 
 /** Pending and dead rows per service. */
 export async function outboxStatus(deps: ApiDependencies): Promise<OutboxStatus> {
-  return { services: await deps.outbox.lag() };
+  return { outboxes: await deps.outbox.lag() };
 }
 
 /** Every dead outbox row of every service. */
 export async function listDeadLetters(deps: ApiDependencies): Promise<DeadLetterList> {
-  return { deadLetters: await deps.outbox.listDeadLetters() };
+  const deadLetters = await deps.outbox.listDeadLetters();
+  return { deadLetters: deadLetters.map((letter) => ({ ...letter, createdAt: letter.createdAt.toISOString() })) };
 }
 
 /** Sends a dead row again (and releases the rows of its aggregate queued behind it); NOT_FOUND when no such row. */
 export async function redriveDeadLetter(deps: ApiDependencies, id: string): Promise<RedriveResponse> {
   const redriven = await deps.outbox.redrive(id);
-  if (redriven === null) throw notFound(`dead letter "${id}" not found`);
+  if (redriven === undefined) throw notFound(`dead letter "${id}" not found`);
   return { redriven: [redriven] };
 }
 
