@@ -79,7 +79,7 @@ export function outboxOfAggregate(db: Knex, aggregateId: string): Promise<Outbox
 
 /** Barrier rows of a transaction as "branch:op:reason" strings, sorted. */
 export async function barrierOf(db: Knex, txId: string): Promise<string[]> {
-  const rows = await db<{ branch_id: string; op: string; reason: string }>('tx_barrier').where({ tx_id: txId }).select('branch_id', 'op', 'reason');
+  const rows = await db('tx_barrier').where({ tx_id: txId }).select<{ branch_id: string; op: string; reason: string }[]>('branch_id', 'op', 'reason');
   return rows.map((r) => `${r.branch_id}:${r.op}:${r.reason}`).sort();
 }
 
