@@ -1,6 +1,7 @@
 /** Knex for one dtx database, URL from common/config; a modest pool because every process opens several. */
 import knex, { type Knex } from 'knex';
 import { loadConfig, type DatabaseName } from './config';
+import { createLogger } from './logger';
 
 export type { Knex } from 'knex';
 
@@ -24,5 +25,17 @@ export function createDb(database: DatabaseName, options: DbOptions = {}): Knex 
     connection: { connectionString: url, application_name: options.applicationName ?? `dtx-${database}` },
     pool: { min: 0, max: options.poolMax ?? 10 },
     acquireConnectionTimeout: 10_000,
+    // knex's own warnings (e.g. connection errors) go to the JSON log instead of console.log
+    log: knexLog(database),
   });
+}
+
+function knexLog(database: string): Knex.Config['log'] {
+  const log = createLogger('knex', { database });
+  return {
+    warn: (message: unknown) => log.warn(String(message)),
+    error: (message: unknown) => log.error(String(message)),
+    deprecate: (method: string, alternative: string) => log.warn(`${method} is deprecated, use ${alternative}`),
+    debug: (message: unknown) => log.debug(String(message)),
+  };
 }

@@ -13,6 +13,8 @@ import { inventoryHandlers } from './inventory/handlers';
 import { migrateDatabase } from './migrate';
 import { orderHandlers } from './order/handlers';
 import { paymentHandlers } from './payment/handlers';
+import { parseFaults } from './rpc/faults';
+import { serviceDefinition } from './rpc/protos';
 import { startGrpcServer, type RunningGrpcServer, type UnaryImpl } from './rpc/server';
 
 // each factory is typed against its generated XxxServiceHandlers; the server only needs the method table
@@ -48,6 +50,9 @@ export interface RunningService extends RunningGrpcServer {
 export async function startService(service: ServiceName, options: StartServiceOptions = {}): Promise<RunningService> {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(service);
+  const faults = options.faults ?? config.faults;
+  // an invalid DTX_FAULTS fails the start before anything is opened
+  parseFaults(faults, (s) => Object.keys(serviceDefinition(s)));
   const db = createDb(service, { url: options.dbUrl ?? config.databases[service], applicationName: `dtx-${service}-service` });
   try {
     if (options.migrate ?? true) {
@@ -59,7 +64,7 @@ export async function startService(service: ServiceName, options: StartServiceOp
       handlers: HANDLERS[service](db) as Record<string, UnaryImpl<never, unknown>>,
       db,
       address: options.address ?? config.serviceAddresses[service],
-      faults: options.faults ?? config.faults,
+      faults,
       logger,
       healthIntervalMs: options.healthIntervalMs,
     });
