@@ -72,6 +72,8 @@ export interface CallOptions {
   traceparent?: string;
   /** Extra metadata. */
   metadata?: grpc.Metadata | Record<string, string>;
+  /** Cancels the call when aborted (e.g. a Temporal activity's cancellationSignal); it then rejects with CANCELLED. */
+  signal?: AbortSignal;
 }
 
 function buildMetadata(options: CallOptions): grpc.Metadata {
@@ -102,10 +104,14 @@ export function call<C extends grpc.Client, K extends UnaryMethodName<C>>(
       options: grpc.CallOptions,
       callback: (err: grpc.ServiceError | null, response?: ResponseOf<C, K>) => void,
     ) => grpc.ClientUnaryCall;
-    fn.call(client, request, metadata, callOptions, (err, response) => {
+    const onAbort = (): void => pending.cancel();
+    const pending = fn.call(client, request, metadata, callOptions, (err, response) => {
+      options.signal?.removeEventListener('abort', onAbort);
       if (err) reject(err);
       else resolve(response as NonNullable<ResponseOf<C, K>>);
     });
+    if (options.signal?.aborted) pending.cancel();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -261,3 +261,11 @@ test('barrier cleanup deletes rows older than the retention and keeps younger on
     await db.destroy();
   }
 });
+
+test('call(): an aborted signal cancels the call (CANCELLED)', async () => {
+  const s = await serve('payment', 'payment.GetWallet=delay:500');
+  const controller = new AbortController();
+  const pending = call(clientsFor(s.address).payment, 'getWallet', { customerId: 'x' }, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 50);
+  expect(await failure(pending)).toMatchObject({ codeName: 'CANCELLED', transient: false });
+});
