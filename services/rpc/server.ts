@@ -143,6 +143,7 @@ function watchHealth(health: HealthImplementation, grpcName: string, db: Knex, i
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let last: ServingStatus | undefined;
+  let lastCheckFailed = false;
   const set = (status: ServingStatus): void => {
     health.setStatus('', status);
     health.setStatus(grpcName, status);
@@ -159,10 +160,12 @@ function watchHealth(health: HealthImplementation, grpcName: string, db: Knex, i
       await Promise.race([db.raw('select 1'), timeout]);
       status = 'SERVING';
     } catch (err) {
-      if (last !== 'NOT_SERVING') log.warn({ err }, 'database does not answer');
+      // warn once per outage (the first failed check included), not on every tick
+      if (!lastCheckFailed) log.warn({ err }, 'database does not answer');
     } finally {
       clearTimeout(pingTimer);
     }
+    lastCheckFailed = status === 'NOT_SERVING';
     if (stopped) return;
     set(status);
     timer = setTimeout(() => void check(), intervalMs);

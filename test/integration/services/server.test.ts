@@ -47,6 +47,27 @@ async function balance(s: RunningService, customerId: string): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A pino logger that keeps its JSON lines in memory. */
+function capturingLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+/** Waits (up to 4 s, under the default jest timeout) until a log line matches: the server got that far, whatever the machine's load. */
+async function logged(lines: Record<string, unknown>[], match: (line: Record<string, unknown>) => boolean): Promise<void> {
+  for (let waited = 0; waited < 4_000; waited += 20) {
+    if (lines.some(match)) return;
+    await sleep(20);
+  }
+  throw new Error('expected log line did not appear');
+}
+
 describe('fault injection', () => {
   test('<code>:1 fails the named method with that code before anything runs; other methods are unaffected', async () => {
     const clean = await serve('payment', '');
@@ -85,12 +106,14 @@ describe('fault injection', () => {
 
   test('delay:<ms> past the caller deadline: the server does not start the transaction (deadline respected)', async () => {
     const clean = await serve('payment', '');
-    const slow = await serve('payment', 'payment.Charge=delay:400');
+    const { logger, lines } = capturingLogger();
+    const slow = await serve('payment', 'payment.Charge=delay:400', { logger });
     const customerId = await fundedCustomer(clean.address);
     const tx = uid('order');
     const err = await failure(call(clientsFor(slow.address).payment, 'charge', { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 }, { deadlineMs: 150 }));
     expect(err).toMatchObject({ codeName: 'DEADLINE_EXCEEDED', transient: true });
-    await sleep(600); // let the delayed handler reach its deadline check
+    // the delayed handler reached its deadline check and stopped there
+    await logged(lines, (l) => l.tx_id === tx && l.code === 'DEADLINE_EXCEEDED');
     expect(await barrierOf(slow.db, tx)).toEqual([]);
     expect(await balance(slow, customerId)).toBe(10_000);
     // within the deadline the delayed call goes through
@@ -101,11 +124,13 @@ describe('fault injection', () => {
 
   test('lose-response:1 commits, then the caller sees DEADLINE_EXCEEDED; the retry meets the barrier (DUPLICATE)', async () => {
     const clean = await serve('payment', '');
-    const lossy = await serve('payment', 'payment.Charge=lose-response:1');
+    const { logger, lines } = capturingLogger();
+    const lossy = await serve('payment', 'payment.Charge=lose-response:1', { logger });
     const customerId = await fundedCustomer(clean.address);
     const tx = uid('order');
     const request = { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 700 };
     expect(await failure(call(clientsFor(lossy.address).payment, 'charge', request, { deadlineMs: 300 }))).toMatchObject({ codeName: 'DEADLINE_EXCEEDED', transient: true });
+    await logged(lines, (l) => l.tx_id === tx && l.fault === 'lose-response');
     // the change happened although the caller timed out
     expect(await balance(lossy, customerId)).toBe(9_300);
     expect((await outboxOfTx(lossy.db, tx)).map((e) => e.event_type)).toEqual(['PaymentCharged']);
@@ -155,8 +180,9 @@ describe('health', () => {
   }
 
   test('SERVING (overall and per service) while the database answers', async () => {
-    const s = await serve('inventory', '', { healthIntervalMs: 200 });
-    await sleep(300);
+    const { logger, lines } = capturingLogger();
+    const s = await serve('inventory', '', { healthIntervalMs: 200, logger });
+    await logged(lines, (l) => l.health === 'SERVING');
     expect(await check(s.address, '')).toBe('SERVING');
     expect(await check(s.address, 'dtx.v1.InventoryService')).toBe('SERVING');
   });
@@ -164,19 +190,23 @@ describe('health', () => {
   test('NOT_SERVING while the database does not answer', async () => {
     const url = new URL(loadConfig().databases.inventory);
     url.pathname = `/dtx_no_such_db_${Date.now()}`;
-    const s = await serve('inventory', '', { dbUrl: url.toString(), migrate: false, healthIntervalMs: 200 });
-    await sleep(500);
+    const { logger, lines } = capturingLogger();
+    const s = await serve('inventory', '', { dbUrl: url.toString(), migrate: false, healthIntervalMs: 200, logger });
+    // the periodic check ran against the database and failed
+    await logged(lines, (l) => l.msg === 'database does not answer');
     expect(await check(s.address, '')).toBe('NOT_SERVING');
     expect(await check(s.address, 'dtx.v1.InventoryService')).toBe('NOT_SERVING');
   });
 });
 
 test('graceful shutdown drains an in-flight call, then refuses new ones', async () => {
-  const s = await startService('payment', { address: '127.0.0.1:0', faults: 'payment.Credit=delay:600', logger: silentLogger });
+  const { logger, lines } = capturingLogger();
+  const s = await startService('payment', { address: '127.0.0.1:0', faults: 'payment.Credit=delay:600', logger });
   const client = clientsFor(s.address).payment;
   const customerId = uid('cust');
-  const inflight = call(client, 'credit', { branch: branch(uid('topup'), 'credit'), customerId, amount: 42 });
-  await sleep(150);
+  const topup = uid('topup');
+  const inflight = call(client, 'credit', { branch: branch(topup, 'credit'), customerId, amount: 42 });
+  await logged(lines, (l) => l.tx_id === topup && l.fault === 'delay');
   const db = createDb('payment');
   try {
     await s.stop(5000);
@@ -189,14 +219,8 @@ test('graceful shutdown drains an in-flight call, then refuses new ones', async 
 });
 
 test('logs: JSON lines, tx_id on every line of a call; typed refusals logged as info, not errors', async () => {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  const s = await serve('payment', 'payment.Charge=delay:1', { logger: pino({ level: 'info' }, stream) });
+  const { logger, lines } = capturingLogger();
+  const s = await serve('payment', 'payment.Charge=delay:1', { logger });
   const tx = uid('order');
   const client = clientsFor(s.address).payment;
   await failure(call(client, 'charge', { branch: branch(tx, 'payment'), customerId: uid('ghost'), orderId: 'o', amount: 5 }));
@@ -209,8 +233,7 @@ test('logs: JSON lines, tx_id on every line of a call; typed refusals logged as 
 });
 
 test('an unexpected handler error becomes INTERNAL (transient) without leaking its message, and is logged as an error', async () => {
-  const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(JSON.parse(c.toString()) as Record<string, unknown>), done()) }));
+  const { logger, lines } = capturingLogger();
   const boom: UnaryImpl<never, unknown> = () => Promise.reject(new Error('secret connection string'));
   const db = createDb('inventory', { poolMax: 1 });
   const methods = ['Reserve', 'Release', 'TryReserve', 'ConfirmReserve', 'CancelReserve', 'GetStock', 'Quote', 'UpsertProduct', 'SetStock'];
