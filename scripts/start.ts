@@ -57,7 +57,8 @@ main().catch((error: unknown) => {
   const step = error instanceof StartFailed ? error.step : 'config';
   const cause = error instanceof StartFailed ? error.causeError : error;
   const known = cause instanceof StackError || cause instanceof ConfigError;
-  const detail = cause instanceof Error ? (known ? cause.message : (cause.stack ?? cause.message)) : String(cause);
+  const detail =
+    cause instanceof Error ? (known ? cause.message : (cause.stack ?? cause.message)) : String(cause);
   process.stderr.write(`npm start: FAILED at step "${step}"\n${detail}\n`);
   process.exit(1);
 });

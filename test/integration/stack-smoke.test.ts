@@ -75,7 +75,11 @@ describe('the running stack', () => {
       expect(present).toEqual([...onThisServer].sort());
 
       const table = `stack_smoke_${runId}`;
-      const row = { note: `smoke ${runId}`, amount_cents: 123456789012, payload: { sku: `SKU-${runId}`, qty: 3 } };
+      const row = {
+        note: `smoke ${runId}`,
+        amount_cents: 123456789012,
+        payload: { sku: `SKU-${runId}`, qty: 3 },
+      };
       const readBack = await db.transaction(async (trx) => {
         // A temporary table lives in this session's own schema and disappears at commit: nothing shared is touched.
         await trx.raw(
@@ -108,11 +112,16 @@ describe('the running stack', () => {
     const consumer = kafka.consumer({ groupId });
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
       await producer.connect();
       await producer.send({
         topic,
-        messages: [{ key: `order-${runId}`, value: JSON.stringify({ runId }), headers: { 'event-type': 'Smoke' } }],
+        messages: [
+          { key: `order-${runId}`, value: JSON.stringify({ runId }), headers: { 'event-type': 'Smoke' } },
+        ],
       });
 
       await consumer.connect();
@@ -133,7 +142,11 @@ describe('the running stack', () => {
         90_000,
         `consumer group ${groupId} on ${topic}`,
       );
-      expect(received).toEqual({ key: `order-${runId}`, value: JSON.stringify({ runId }), eventType: 'Smoke' });
+      expect(received).toEqual({
+        key: `order-${runId}`,
+        value: JSON.stringify({ runId }),
+        eventType: 'Smoke',
+      });
 
       // The group really coordinated: after it stops, its committed offset is past our one message.
       await consumer.disconnect();

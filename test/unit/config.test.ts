@@ -99,7 +99,9 @@ describe('loadConfig overrides', () => {
     });
     expect(config.postgresServerUrl).toBe('postgres://dtx:pw@db.example.com:6543/postgres?sslmode=require');
     expect(config.databases.order).toBe('postgres://dtx:pw@db.example.com:6543/dtx_order?sslmode=require');
-    expect(config.databases.timeline).toBe('postgres://dtx:pw@db.example.com:6543/dtx_timeline?sslmode=require');
+    expect(config.databases.timeline).toBe(
+      'postgres://dtx:pw@db.example.com:6543/dtx_timeline?sslmode=require',
+    );
     expect(config.databases.payment).toBe('postgres://pay@payments.example.com:5432/wallets');
   });
 
