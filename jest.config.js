@@ -3,6 +3,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads testTimeout only at the top level; the real stack needs generous timeouts (unit tests are fast anyway).
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -15,7 +17,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       testEnvironment: 'node',
       transform,
-      testTimeout: 120000,
     },
   ],
 };
