@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: dependencies -> typecheck -> lint -> stack up -> unit tests -> integration tests.
+# `npm test`: dependencies -> typecheck -> lint -> stack up -> migrations -> unit tests -> integration tests.
 # Stops at the first stage that fails and names it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ stage "dependencies (npm ci when needed)" bash scripts/ensure-deps.sh
 stage "typecheck (tsc --noEmit)" tsc --noEmit -p .
 stage "lint (eslint)" eslint .
 stage "stack up (Temporal, Kafka, PostgreSQL)" tsx scripts/stack/cli.ts up
+# A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
+stage "migrate the databases" tsx scripts/migrate.ts
 stage "unit tests" jest --selectProjects unit
 stage "integration tests" jest --selectProjects integration --runInBand
 
