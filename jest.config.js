@@ -1,5 +1,9 @@
 // Two projects: `unit` needs no servers; `integration` talks to the real local stack (see scripts/test.sh).
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const swc = ['@swc/jest', { jsc: { target: 'es2022' } }];
+// content-disposition 3 (under @fastify/swagger-ui → @fastify/static) and cookie 1 (under light-my-request, Fastify's
+// inject) ship ESM only; Jest's CJS runtime on Node 20 cannot require them, so swc compiles them like our TypeScript.
+const transform = { '^.+\\.ts$': swc, '/node_modules/(content-disposition|cookie)/.+\\.js$': swc };
+const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,12 +15,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
     },
   ],
 };
