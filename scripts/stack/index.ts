@@ -155,6 +155,13 @@ async function bringUp(component: Component, ctx: StackContext): Promise<Compone
     removeFile(pidFile);
   }
 
+  if (await component.probe(ctx)) {
+    // a server this stack did not start already answers as this component (e.g. one started by hand):
+    // use it like an external one (databases / search attributes ensured), and never stop it on `down`
+    const note = await component.afterReady(ctx);
+    out(`already answering at ${address}, not started by this stack: used as is (${since(startedAt)})${withNote(note)}`);
+    return { name: component.name, address, state: 'foreign', answering: true, logFile };
+  }
   await assertPortsFree(component.ports(ctx));
   await component.install(ctx);
   out(`starting on ${address} (log ${logFile})`);
