@@ -48,12 +48,19 @@ export class IdempotentConsumer {
 
   private constructor(
     private readonly consumer: Consumer,
-    private readonly options: IdempotentConsumerOptions,
+    /** Resolves after the first fetch: from then on the group's start positions are fixed. */
+    readonly ready: Promise<void>,
   ) {}
 
   static async start(options: IdempotentConsumerOptions): Promise<IdempotentConsumer> {
     const consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 200 });
-    const running = new IdempotentConsumer(consumer, options);
+    const ready = new Promise<void>((resolve) => {
+      const remove = consumer.on(consumer.events.FETCH, () => {
+        remove();
+        resolve();
+      });
+    });
+    const running = new IdempotentConsumer(consumer, ready);
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
     await consumer.run({

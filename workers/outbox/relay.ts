@@ -296,6 +296,11 @@ export class OutboxRelay {
     else this.logger.info(fields, 'outbox lag');
   }
 
+  /** Whether every database's LISTEN connection is up. */
+  get listening(): boolean {
+    return this.lanes.every((l) => l.listener?.listening === true);
+  }
+
   /** Rows this relay has delivered since it started. */
   get delivered(): number {
     return this.sentTotal;

@@ -19,6 +19,8 @@ export interface TimelineProjectorOptions {
   databaseUrl?: string;
   kafka?: Kafka;
   groupId?: string;
+  /** Where a group without committed offsets starts (default true: the whole history). */
+  fromBeginning?: boolean;
   /** Apply migrations/timeline before starting (default true). */
   migrate?: boolean;
   config?: Config;
@@ -44,7 +46,7 @@ export class TimelineProjector {
         consumer: TIMELINE_CONSUMER,
         groupId: options.groupId ?? TIMELINE_GROUP_ID,
         topics: EVENT_TOPICS,
-        fromBeginning: true,
+        fromBeginning: options.fromBeginning ?? true,
         handler: projectEvent,
         logger,
       });
@@ -54,6 +56,11 @@ export class TimelineProjector {
       await db.destroy();
       throw error;
     }
+  }
+
+  /** Resolves once the consumer has fetched (its start positions are fixed). */
+  get ready(): Promise<void> {
+    return this.consumer.ready;
   }
 
   /** Events applied / skipped as duplicates since start. */

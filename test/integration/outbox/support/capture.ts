@@ -33,20 +33,6 @@ export interface Capture {
   stop(): Promise<void>;
 }
 
-/** Sets a fresh group's offsets to the current end of each topic, so the capture sees only what comes next. */
-async function startAtEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Starts capturing messages whose aggregate id passes `keep` (default: all) on the event topics. */
 export async function captureMessages(
   kafka: Kafka,
@@ -54,10 +40,17 @@ export async function captureMessages(
   topics: readonly string[] = EVENT_TOPICS,
 ): Promise<Capture> {
   const groupId = `dtx-test-capture-${randomBytes(4).toString('hex')}`;
-  await startAtEnd(kafka, groupId, topics);
   const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   const messages: CapturedMessage[] = [];
   await consumer.connect();
+  // A new group starts at the end of each partition; that position is fixed by the first fetch, so waiting for it
+  // guarantees everything produced afterwards is captured.
+  const firstFetch = new Promise<void>((resolve) => {
+    const remove = consumer.on(consumer.events.FETCH, () => {
+      remove();
+      resolve();
+    });
+  });
   await consumer.subscribe({ topics: [...topics], fromBeginning: false });
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
@@ -80,6 +73,7 @@ export async function captureMessages(
       await Promise.resolve();
     },
   });
+  await firstFetch;
   return {
     messages,
     async waitFor(done, what, timeoutMs = 60_000) {
