@@ -69,6 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // response schemas document the answers; they must never drop a field silently
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
 
+  // a JSON API: any other media type is 415
+  app.removeContentTypeParser('text/plain');
   // empty JSON bodies are fine for the POSTs that take none (cancel, retry, redrive)
   const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
