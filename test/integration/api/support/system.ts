@@ -39,6 +39,8 @@ export interface SystemOptions {
   faults?: Partial<Record<ServiceName, string>>;
   /** Run an outbox relay and the timeline projector (default false). */
   events?: boolean;
+  /** The worker's task queue (default: a unique one; the CLI tests use the real one, as the bin starts there). */
+  taskQueue?: string;
 }
 
 export interface System {
@@ -83,7 +85,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   }
   const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [s, services[s].address])) as Record<ServiceName, string>;
   const config: Config = { ...base, serviceAddresses: addresses };
-  const taskQueue = `test-api-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-api-${randomUUID()}`;
 
   const workerClients = createServiceClients(addresses);
   const orchestrator: Orchestrator = await createOrchestrator({
