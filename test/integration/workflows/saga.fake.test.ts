@@ -1,0 +1,241 @@
+/**
+ * placeOrderSaga's logic with FAKE activities on the real Temporal dev server: the calls it makes (order and
+ * count), the result, txState and the TxStatus search attribute at each stage.
+ */
+import { WORKFLOW_TYPES } from '../../../workflows/names';
+import type { PlaceOrderInput, PlaceOrderResult } from '../../../workflows/contract';
+import { workflowStartOptions } from '../../../workflows/start-options';
+import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, type ActivityName, type Behavior } from './support/fake-activities';
+import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
+
+jest.setTimeout(60_000);
+
+const fakes = new FakeServices();
+let temporal: TestTemporal;
+
+beforeAll(async () => {
+  temporal = await startTestWorker({ activities: fakes.activities });
+});
+afterAll(async () => {
+  await temporal?.close();
+});
+
+/** Short backoffs and 3 forward attempts keep the tests fast. */
+const FAST = { initialIntervalMs: 20, maximumIntervalMs: 100, forwardMaximumAttempts: 3 };
+
+function input(withCoupon = true): PlaceOrderInput {
+  return {
+    orderId: uniqueId('saga'),
+    customerId: uniqueId('cust'),
+    items: [
+      { sku: 'sku-a', quantity: 2 },
+      { sku: 'sku-b', quantity: 1 },
+    ],
+    couponCode: withCoupon ? 'SAVE5' : undefined,
+    retry: FAST,
+  };
+}
+
+async function start(order: PlaceOrderInput, script: Partial<Record<ActivityName, Behavior[]>> = {}) {
+  const options = workflowStartOptions('saga', order, { taskQueue: temporal.taskQueue });
+  fakes.script(options.workflowId, script);
+  return temporal.client.workflow.start(WORKFLOW_TYPES.saga, options);
+}
+
+const FORWARD: ActivityName[] = ['quoteItems', 'quoteCoupon', 'createOrder', 'reserveStock', 'redeemCoupon', 'chargePayment', 'confirmOrder'];
+
+test('happy path: every step once, in order; COMPLETED with the catalogue total; memo and TxStatus', async () => {
+  const order = input();
+  const handle = await start(order);
+  const result: PlaceOrderResult = await handle.result();
+
+  const total = 3 * UNIT_PRICE - COUPON_DISCOUNT;
+  expect(result).toEqual({ status: 'COMPLETED', orderId: order.orderId, total });
+  expect(fakes.calls(handle.workflowId)).toEqual(FORWARD);
+  const state = await waitForTxState(handle, () => true);
+  expect(state.status).toBe('COMPLETED');
+  expect(state.quote).toMatchObject({ subtotal: 3 * UNIT_PRICE, discount: COUPON_DISCOUNT, total });
+  expect(state.steps.map((s) => [s.name, s.state, s.attempts])).toEqual([
+    ['quote', 'done', { action: 1 }],
+    ['order', 'done', { action: 1 }],
+    ['inventory', 'done', { action: 1 }],
+    ['coupon', 'done', { action: 1 }],
+    ['payment', 'done', { action: 1 }],
+    ['confirm', 'done', { action: 1 }],
+  ]);
+  expect(await txStatusOf(handle)).toBe('COMPLETED');
+  const description = await handle.describe();
+  expect(description.memo).toMatchObject({ total, subtotal: 3 * UNIT_PRICE, discount: COUPON_DISCOUNT });
+  expect(description.typedSearchAttributes.get({ name: 'OrderId', type: 'KEYWORD' })).toBe(order.orderId);
+});
+
+test('without a coupon: no coupon calls, the coupon step is skipped', async () => {
+  const handle = await start(input(false));
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 3 * UNIT_PRICE });
+  expect(fakes.calls(handle.workflowId)).toEqual(['quoteItems', 'createOrder', 'reserveStock', 'chargePayment', 'confirmOrder']);
+  const state = await waitForTxState(handle, () => true);
+  expect(state.steps.find((s) => s.name === 'coupon')).toMatchObject({ state: 'skipped', attempts: {} });
+});
+
+/** For a rejection at each step: the calls up to it, then exactly the compensations of the steps started, in reverse. */
+const rejections: { step: string; activity: ActivityName; reason: string; expected: ActivityName[] }[] = [
+  { step: 'quote', activity: 'quoteItems', reason: 'NotFound', expected: ['quoteItems'] },
+  { step: 'quote', activity: 'quoteCoupon', reason: 'COUPON_UNAVAILABLE', expected: ['quoteItems', 'quoteCoupon'] },
+  { step: 'order', activity: 'createOrder', reason: 'InvalidArgument', expected: [...FORWARD.slice(0, 3), 'cancelOrder'] },
+  {
+    step: 'inventory',
+    activity: 'reserveStock',
+    reason: 'INSUFFICIENT_STOCK',
+    expected: [...FORWARD.slice(0, 4), 'releaseStock', 'cancelOrder'],
+  },
+  {
+    step: 'coupon',
+    activity: 'redeemCoupon',
+    reason: 'COUPON_UNAVAILABLE',
+    expected: [...FORWARD.slice(0, 5), 'restoreCoupon', 'releaseStock', 'cancelOrder'],
+  },
+  {
+    step: 'payment',
+    activity: 'chargePayment',
+    reason: 'INSUFFICIENT_FUNDS',
+    expected: [...FORWARD.slice(0, 6), 'refundPayment', 'restoreCoupon', 'releaseStock', 'cancelOrder'],
+  },
+  {
+    step: 'confirm',
+    activity: 'confirmOrder',
+    reason: 'ORDER_NOT_PENDING',
+    expected: [...FORWARD, 'refundPayment', 'restoreCoupon', 'releaseStock', 'cancelOrder'],
+  },
+];
+
+test.each(rejections)('rejection at $activity → compensations in reverse, each once', async ({ step, activity, reason, expected }) => {
+  const order = input();
+  const handle = await start(order, { [activity]: [fail(reason)] });
+  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason, failedStep: step });
+  expect(fakes.calls(handle.workflowId)).toEqual(expected);
+
+  const state = await waitForTxState(handle, () => true);
+  expect(state).toMatchObject({ status: 'COMPENSATED', failedStep: step, reason });
+  const failed = state.steps.find((s) => s.name === step);
+  expect(failed?.lastError).toMatchObject({ op: 'action', attempt: 1, type: reason, nonRetryable: true });
+  // A rejection is not retried: one attempt of the failing step.
+  expect(failed?.attempts.action).toBe(1);
+  // Every step with a compensation that started is compensated once; the others never ran.
+  for (const s of state.steps) {
+    if (s.name === 'quote' || s.name === 'confirm') continue;
+    const started = s.attempts.action !== undefined;
+    expect([s.name, s.state, s.attempts.compensate]).toEqual(started ? [s.name, 'compensated', 1] : [s.name, 'skipped', undefined]);
+  }
+  expect(await txStatusOf(handle)).toBe('COMPENSATED');
+});
+
+test('a transient failure that persists: bounded attempts, then compensation like a rejection', async () => {
+  const order = input();
+  const unavailable = fail('UNAVAILABLE', true);
+  const handle = await start(order, { chargePayment: [unavailable, unavailable, unavailable] });
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPENSATED', reason: 'UNAVAILABLE', failedStep: 'payment' });
+  expect(fakes.calls(handle.workflowId)).toEqual([
+    ...FORWARD.slice(0, 5),
+    'chargePayment',
+    'chargePayment',
+    'chargePayment',
+    'refundPayment',
+    'restoreCoupon',
+    'releaseStock',
+    'cancelOrder',
+  ]);
+  const state = await waitForTxState(handle, () => true);
+  expect(state.steps.find((s) => s.name === 'payment')).toMatchObject({
+    state: 'compensated',
+    attempts: { action: 3, compensate: 1 },
+    lastError: { op: 'action', attempt: 3, type: 'UNAVAILABLE', nonRetryable: false },
+  });
+});
+
+test('a transient failure that clears: retried, then COMPLETED', async () => {
+  const handle = await start(input(), { reserveStock: [fail('UNAVAILABLE', true)] });
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED' });
+  expect(fakes.calls(handle.workflowId)).toEqual([...FORWARD.slice(0, 4), 'reserveStock', ...FORWARD.slice(4)]);
+  const state = await waitForTxState(handle, () => true);
+  expect(state.steps.find((s) => s.name === 'inventory')).toMatchObject({ state: 'done', attempts: { action: 2 } });
+});
+
+test('a compensation that fails 3 times then succeeds: COMPENSATING with attempts and last error, then COMPENSATED', async () => {
+  const order = input();
+  const gate = new Gate();
+  const down = fail('UNAVAILABLE', true);
+  const handle = await start(order, {
+    chargePayment: [fail('INSUFFICIENT_FUNDS')],
+    releaseStock: [down, down, down, block(gate)],
+  });
+
+  await gate.entered; // the 4th attempt is running
+  const compensating = await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'inventory')?.attempts.compensate === 4);
+  expect(compensating.status).toBe('COMPENSATING');
+  expect(compensating.steps.find((s) => s.name === 'inventory')).toMatchObject({
+    state: 'compensating',
+    lastError: { op: 'compensate', attempt: 3, type: 'UNAVAILABLE' },
+  });
+  // Reverse order: payment and coupon are already compensated, order not yet.
+  expect(compensating.steps.find((s) => s.name === 'payment')?.state).toBe('compensated');
+  expect(compensating.steps.find((s) => s.name === 'coupon')?.state).toBe('compensated');
+  expect(compensating.steps.find((s) => s.name === 'order')?.state).toBe('done');
+  expect(await txStatusOf(handle)).toBe('COMPENSATING');
+
+  gate.open();
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPENSATED', reason: 'INSUFFICIENT_FUNDS', failedStep: 'payment' });
+  expect(fakes.calls(handle.workflowId)).toEqual([
+    ...FORWARD.slice(0, 6),
+    'refundPayment',
+    'restoreCoupon',
+    'releaseStock',
+    'releaseStock',
+    'releaseStock',
+    'releaseStock',
+    'cancelOrder',
+  ]);
+  const final = await waitForTxState(handle, () => true);
+  expect(final.steps.find((s) => s.name === 'inventory')).toMatchObject({ state: 'compensated', attempts: { action: 1, compensate: 4 } });
+  expect(await txStatusOf(handle)).toBe('COMPENSATED');
+});
+
+test('cancel during the forward phase: the step in flight and the ones before it are compensated', async () => {
+  const order = input();
+  const gate = new Gate();
+  const handle = await start(order, { chargePayment: [block(gate)] });
+  await gate.entered;
+  const running = await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'payment')?.state === 'running');
+  expect(running.status).toBe('RUNNING');
+  expect(await txStatusOf(handle)).toBe('RUNNING');
+
+  await handle.cancel();
+  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason: 'CANCELLED', failedStep: 'payment' });
+  gate.open();
+  expect(fakes.calls(handle.workflowId)).toEqual([...FORWARD.slice(0, 6), 'refundPayment', 'restoreCoupon', 'releaseStock', 'cancelOrder']);
+  const state = await waitForTxState(handle, () => true);
+  expect(state.steps.map((s) => s.state)).toEqual(['done', 'compensated', 'compensated', 'compensated', 'compensated', 'skipped']);
+  expect(await txStatusOf(handle)).toBe('COMPENSATED');
+});
+
+test('cancel after the pivot started: ignored, the order stays confirmed, nothing is compensated', async () => {
+  const order = input();
+  const gate = new Gate();
+  const handle = await start(order, { confirmOrder: [block(gate)] });
+  await gate.entered;
+  await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'confirm')?.state === 'running');
+
+  await handle.cancel();
+  gate.open();
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', orderId: order.orderId });
+  expect(fakes.calls(handle.workflowId)).toEqual(FORWARD);
+  expect(await txStatusOf(handle)).toBe('COMPLETED');
+  expect((await handle.describe()).status.name).toBe('COMPLETED');
+});
+
+test('invalid input: FAILED at once, nothing called', async () => {
+  const order = { ...input(), items: [] };
+  const handle = await start(order);
+  await expect(handle.result()).rejects.toThrow();
+  expect(fakes.calls(handle.workflowId)).toEqual([]);
+  expect(await txStatusOf(handle)).toBe('FAILED');
+});

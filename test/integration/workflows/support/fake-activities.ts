@@ -1,0 +1,123 @@
+/**
+ * FAKE order activities for workflow-logic tests: they record every call per workflow and follow a per-workflow
+ * script (fail with a type, block until released). Prices: 1000 per unit; a coupon gives 500 off.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { OrderActivities, Outcome } from '../../../../activities';
+
+export type ActivityName = keyof OrderActivities;
+
+export const UNIT_PRICE = 1000;
+export const COUPON_DISCOUNT = 500;
+
+/** A gate a scripted call waits at until the test opens it. */
+export class Gate {
+  private openGate!: () => void;
+  private markEntered!: () => void;
+  readonly opened = new Promise<void>((resolve) => (this.openGate = resolve));
+  /** Resolves once a call reached the gate. */
+  readonly entered = new Promise<void>((resolve) => (this.markEntered = resolve));
+  open(): void {
+    this.openGate();
+  }
+  enter(): void {
+    this.markEntered();
+  }
+}
+
+/** What one call does: succeed, fail (retryable or not) with a type, or wait at a gate first. */
+export type Behavior =
+  | { kind: 'ok' }
+  | { kind: 'fail'; type: string; retryable?: boolean }
+  | { kind: 'block'; gate: Gate; then?: Behavior };
+
+export const fail = (type: string, retryable = false): Behavior => ({ kind: 'fail', type, retryable });
+export const block = (gate: Gate, then?: Behavior): Behavior => ({ kind: 'block', gate, then });
+
+interface Scenario {
+  /** Behaviors consumed in order per activity; when exhausted, calls succeed. */
+  script: Partial<Record<ActivityName, Behavior[]>>;
+  calls: ActivityName[];
+}
+
+export class FakeServices {
+  private readonly scenarios = new Map<string, Scenario>();
+
+  /** Sets the script of one workflow id (call before starting it). */
+  script(workflowId: string, script: Partial<Record<ActivityName, Behavior[]>> = {}): void {
+    this.scenarios.set(workflowId, { script, calls: [] });
+  }
+
+  /** The activities called by that workflow, in call order. */
+  calls(workflowId: string): ActivityName[] {
+    return [...(this.scenarios.get(workflowId)?.calls ?? [])];
+  }
+
+  private async perform(name: ActivityName): Promise<void> {
+    const context = Context.current();
+    const workflowId = context.info.workflowExecution?.workflowId ?? '';
+    let scenario = this.scenarios.get(workflowId);
+    if (!scenario) {
+      scenario = { script: {}, calls: [] };
+      this.scenarios.set(workflowId, scenario);
+    }
+    scenario.calls.push(name);
+    let behavior: Behavior | undefined = scenario.script[name]?.shift();
+    while (behavior?.kind === 'block') {
+      behavior.gate.enter();
+      let released = false;
+      void behavior.gate.opened.then(() => (released = true));
+      while (!released) {
+        context.heartbeat();
+        await context.sleep(50); // rejects when the activity is cancelled
+      }
+      behavior = behavior.then;
+    }
+    if (behavior?.kind === 'fail') {
+      const message = `fake ${name} failed: ${behavior.type}`;
+      throw behavior.retryable ? ApplicationFailure.retryable(message, behavior.type) : ApplicationFailure.nonRetryable(message, behavior.type);
+    }
+  }
+
+  /** The fake implementation of every order activity. */
+  readonly activities: OrderActivities = (() => {
+    const outcome = async (name: ActivityName): Promise<{ outcome: Outcome }> => {
+      await this.perform(name);
+      return { outcome: 'APPLIED' };
+    };
+    const order = async (name: ActivityName, total: number) => {
+      await this.perform(name);
+      return { outcome: 'APPLIED' as const, status: name === 'cancelOrder' ? 'CANCELLED' : 'PENDING', total };
+    };
+    return {
+      quoteItems: async ({ items }) => {
+        await this.perform('quoteItems');
+        const lines = items.map((i) => ({ sku: i.sku, name: `product ${i.sku}`, quantity: i.quantity, unitPrice: UNIT_PRICE, lineTotal: UNIT_PRICE * i.quantity }));
+        return { lines, subtotal: lines.reduce((sum, l) => sum + l.lineTotal, 0) };
+      },
+      quoteCoupon: async () => {
+        await this.perform('quoteCoupon');
+        return { discount: COUPON_DISCOUNT };
+      },
+      createOrder: async ({ lines, discount }) => order('createOrder', lines.reduce((sum, l) => sum + l.lineTotal, 0) - discount),
+      confirmOrder: async () => order('confirmOrder', 0),
+      cancelOrder: async () => order('cancelOrder', 0),
+      reserveStock: () => outcome('reserveStock'),
+      releaseStock: () => outcome('releaseStock'),
+      tryReserveStock: () => outcome('tryReserveStock'),
+      confirmStock: () => outcome('confirmStock'),
+      cancelStock: () => outcome('cancelStock'),
+      redeemCoupon: async () => ({ ...(await outcome('redeemCoupon')), discount: COUPON_DISCOUNT }),
+      restoreCoupon: () => outcome('restoreCoupon'),
+      tryLockCoupon: async () => ({ ...(await outcome('tryLockCoupon')), discount: COUPON_DISCOUNT }),
+      confirmCoupon: () => outcome('confirmCoupon'),
+      cancelCoupon: () => outcome('cancelCoupon'),
+      chargePayment: () => outcome('chargePayment'),
+      refundPayment: () => outcome('refundPayment'),
+      tryFreezePayment: () => outcome('tryFreezePayment'),
+      confirmPayment: () => outcome('confirmPayment'),
+      cancelPayment: () => outcome('cancelPayment'),
+    };
+  })();
+}
