@@ -1,64 +1,99 @@
 /**
- * `npm start` (via scripts/start.sh): the main job. It runs its steps in order and stops at the first failure.
- * Today: bring the local stack up and print where everything is. Later steps (migrations, services, worker,
- * outbox relay, API) go into STEPS below, each a small named function.
+ * `npm start` (via scripts/start.sh): the main job. Stack up (if needed) → migrations → the four services, worker,
+ * relay, projector and API as one supervised process tree → first-run seed → banner once everything is ready.
+ * Ctrl-C (SIGINT/SIGTERM) stops the parts in order; a second Ctrl-C kills them. The stack keeps running.
+ * `npm start -- --raw-logs` shows the parts' JSON log lines as they are.
  */
-import { ConfigError, loadConfig, type Config } from '../common/config';
-import { StackError, stackAddresses, stackUp } from './stack';
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from '../common/config';
+import { bannerLines } from './main/banner';
+import { dtxParts, PART_GROUPS } from './main/parts';
+import { ensureStack, migrateAll, seedOnFirstRun } from './main/prepare';
+import { PartFailedError, Supervisor } from './main/supervisor';
+import { StackError } from './stack';
 
-interface StartStep {
-  name: string;
-  run(config: Config): Promise<void>;
-}
+const REPO_ROOT = path.resolve(__dirname, '..');
+/** Services answer within seconds; the worker bundles the workflow code first (slow on a busy machine). */
+const SERVICES_READY_TIMEOUT_MS = 120_000;
+const ALL_READY_TIMEOUT_MS = 300_000;
+/** Signals closer together than this are one Ctrl-C (npm and the terminal may both deliver it). */
+const SIGNAL_DEBOUNCE_MS = 1_500;
 
-/** Temporal, Kafka and PostgreSQL: started if not running, waited for until they answer. */
-const stackStep: StartStep = {
-  name: 'stack',
-  run: async (config) => {
-    await stackUp({ config });
-  },
-};
-
-/** Where to look: the Temporal UI first (it is what people open). */
-const addressesStep: StartStep = {
-  name: 'addresses',
-  run: (config) => {
-    const rows = stackAddresses(config);
-    const width = Math.max(...rows.map((row) => row.label.length));
-    process.stdout.write('\ndtx is up:\n');
-    for (const { label, value } of rows) process.stdout.write(`  ${label.padEnd(width)}  ${value}\n`);
-    return Promise.resolve();
-  },
-};
-
-const STEPS: StartStep[] = [stackStep, addressesStep];
-
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const config = loadConfig();
-  for (const step of STEPS) {
-    try {
-      await step.run(config);
-    } catch (error) {
-      throw new StartFailed(step.name, error);
+  const colour = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const { parts, close: closeProbes } = dtxParts(config);
+  const supervisor = new Supervisor({ parts, cwd: REPO_ROOT, style: { colour, raw: process.argv.includes('--raw-logs') } });
+  const report = (text: string) => supervisor.report(text);
+
+  let started = false;
+  let firstSignalAt = 0;
+  let stopRequested: (signal: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
+  const onSignal = (why: string) => {
+    const now = Date.now();
+    if (firstSignalAt === 0) {
+      firstSignalAt = now;
+      if (!started) {
+        report(`${why} before any part started; exiting (the stack keeps running)`);
+        process.exit(130);
+      }
+      report(`${why}: stopping dtx (Ctrl-C again to kill the parts at once)`);
+      stopRequested(why);
+    } else if (now - firstSignalAt > SIGNAL_DEBOUNCE_MS) {
+      report(`${why} again: killing every part now`);
+      supervisor.killAll('SIGKILL');
     }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+  // the parts run in their own process groups: if whatever started us dies without signalling us (e.g. `kill` of
+  // npm, whose shell does not pass signals on), stop them instead of leaving them behind
+  const parentPid = process.ppid;
+  const parentWatch = setInterval(() => {
+    if (process.ppid === parentPid) return;
+    clearInterval(parentWatch);
+    onSignal(`parent process ${parentPid} exited`);
+  }, 1_000);
+  parentWatch.unref();
+
+  const finish = async (code: number): Promise<number> => {
+    await supervisor.shutdown();
+    await closeProbes();
+    report('dtx stopped. The stack (Temporal, Kafka, PostgreSQL) keeps running; `npm run stack -- down` stops it.');
+    return code;
+  };
+
+  await ensureStack(config, { line: (scope, text) => supervisor.report(`${scope}: ${text}`) });
+  await migrateAll(config, report);
+
+  const all = [...PART_GROUPS.services, ...PART_GROUPS.workers, ...PART_GROUPS.api];
+  started = true;
+  supervisor.start(all);
+  try {
+    await Promise.race([supervisor.waitReady(PART_GROUPS.services, SERVICES_READY_TIMEOUT_MS), stopped]);
+    if (firstSignalAt === 0) await seedOnFirstRun(config, report);
+    await Promise.race([supervisor.waitReady(all, ALL_READY_TIMEOUT_MS), stopped]);
+  } catch (error) {
+    if (firstSignalAt !== 0) return finish(0);
+    if (error instanceof PartFailedError) {
+      report(`start failed: ${error.message}`);
+      for (const line of error.lastLines) report(`  ${error.part}| ${line}`);
+    } else {
+      report(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return finish(1);
   }
+  if (firstSignalAt === 0) process.stdout.write(`${bannerLines(config, all).join('\n')}\n`);
+  await stopped;
+  return finish(0);
 }
 
-class StartFailed extends Error {
-  constructor(
-    readonly step: string,
-    readonly causeError: unknown,
-  ) {
-    super(`npm start: step "${step}" failed`);
-  }
-}
-
-main().catch((error: unknown) => {
-  const step = error instanceof StartFailed ? error.step : 'config';
-  const cause = error instanceof StartFailed ? error.causeError : error;
-  const known = cause instanceof StackError || cause instanceof ConfigError;
-  const detail =
-    cause instanceof Error ? (known ? cause.message : (cause.stack ?? cause.message)) : String(cause);
-  process.stderr.write(`npm start: FAILED at step "${step}"\n${detail}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof StackError || error instanceof ConfigError;
+    const detail = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+    process.stderr.write(`npm start: FAILED\n${detail}\n`);
+    process.exit(1);
+  },
+);

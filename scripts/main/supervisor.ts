@@ -1,0 +1,313 @@
+/**
+ * A small process supervisor: runs parts as child Node processes (TypeScript through tsx), prefixes their output,
+ * restarts a crashed part with backoff (giving up after repeated rapid crashes), tells when each part is ready, and
+ * stops them in stages (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a
+ * terminal's Ctrl-C reaches only the supervisor, which then stops them in order.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { LineSplitter, Prefixer, type LineStyle } from './log-lines';
+
+/** When a part counts as ready: a probe that answers true, or a log message it prints. */
+export type Readiness =
+  | { kind: 'probe'; what: string; check(pid: number): Promise<boolean> }
+  | { kind: 'log'; what: string; message: RegExp };
+
+export interface PartSpec {
+  name: string;
+  /** Entry point relative to the working directory, run as `node --import tsx <script> <args>`. */
+  script: string;
+  args?: string[];
+  readiness: Readiness;
+  /** Shutdown order: stage 0 stops first, then 1, ...; parts of one stage stop together. */
+  stopStage: number;
+  /** How long a part may take to exit after SIGTERM before it is killed. */
+  stopTimeoutMs: number;
+}
+
+export interface RestartPolicy {
+  /** First restart delay; doubles with each rapid crash. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A run shorter than this is a rapid crash; a longer one resets the count. */
+  stableAfterMs: number;
+  /** Rapid crashes in a row after which the part is not restarted any more. */
+  maxRapidCrashes: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 30_000,
+  stableAfterMs: 30_000,
+  maxRapidCrashes: 5,
+};
+
+export interface SupervisorOptions {
+  parts: PartSpec[];
+  /** Working directory of every child (the repository root). */
+  cwd: string;
+  style: LineStyle;
+  /** Where every line goes (default: stdout). */
+  write?: (line: string) => void;
+  restart?: Partial<RestartPolicy>;
+  /** The supervisor's own prefix. */
+  selfName?: string;
+}
+
+type PartState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'gave-up';
+
+/** A part failed for good (gave up after rapid crashes) or did not become ready in time. */
+export class PartFailedError extends Error {
+  constructor(
+    readonly part: string,
+    message: string,
+    readonly lastLines: string[],
+  ) {
+    super(message);
+    this.name = 'PartFailedError';
+  }
+}
+
+const LAST_LINES_KEPT = 20;
+const PROBE_INTERVAL_MS = 500;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** "12:00:01" */
+function clockNow(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** One supervised part: its current child, state and crash history. */
+class Part {
+  child?: ChildProcess;
+  state: PartState = 'idle';
+  ready = false;
+  /** Rapid crashes in a row. */
+  rapidCrashes = 0;
+  /** Restarts so far (for reports). */
+  restarts = 0;
+  startedAt = 0;
+  restartTimer?: NodeJS.Timeout;
+  exited?: Promise<void>;
+  readonly lastLines: string[] = [];
+
+  constructor(readonly spec: PartSpec) {}
+
+  remember(line: string): void {
+    this.lastLines.push(line);
+    if (this.lastLines.length > LAST_LINES_KEPT) this.lastLines.shift();
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+}
+
+export class Supervisor {
+  private readonly parts = new Map<string, Part>();
+  private readonly prefixer: Prefixer;
+  private readonly policy: RestartPolicy;
+  private readonly selfName: string;
+  private readonly write: (line: string) => void;
+  private stopping = false;
+  private shutdownDone?: Promise<void>;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.selfName = options.selfName ?? 'main';
+    this.policy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+    for (const spec of options.parts) this.parts.set(spec.name, new Part(spec));
+    this.prefixer = new Prefixer([this.selfName, ...options.parts.map((p) => p.name)], options.style);
+    // last resort when this process exits without a shutdown (an uncaught error): children must not outlive it
+    process.once('exit', () => this.killAll('SIGKILL'));
+  }
+
+  /** A line of the supervisor's own. */
+  report(text: string): void {
+    this.write(this.prefixer.format(this.selfName, text));
+  }
+
+  /** Starts the named parts (all when none are named). */
+  start(names: string[] = [...this.parts.keys()]): void {
+    for (const name of names) this.spawnPart(this.part(name));
+  }
+
+  /** Resolves when every named part is ready; rejects with PartFailedError when one gives up or times out. */
+  async waitReady(names: string[], timeoutMs: number): Promise<void> {
+    const parts = names.map((name) => this.part(name));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const failed = parts.find((part) => part.state === 'gave-up');
+      if (failed) {
+        throw new PartFailedError(failed.spec.name, `${failed.spec.name} kept crashing; gave up on it`, failed.lastLines);
+      }
+      if (parts.every((part) => part.ready)) return;
+      if (this.stopping) throw new Error('shutting down');
+      if (Date.now() > deadline) {
+        const late = parts.find((part) => !part.ready)!;
+        throw new PartFailedError(
+          late.spec.name,
+          `${late.spec.name} was not ready within ${seconds(timeoutMs)} (waiting for: ${late.spec.readiness.what})`,
+          late.lastLines,
+        );
+      }
+      await sleep(200);
+    }
+  }
+
+  /** Stops every part, stage by stage; idempotent (later calls wait for the first). */
+  shutdown(): Promise<void> {
+    this.shutdownDone ??= this.runShutdown();
+    return this.shutdownDone;
+  }
+
+  /** Sends `signal` to every live child's process group at once (a second Ctrl-C). */
+  killAll(signal: NodeJS.Signals): void {
+    for (const part of this.parts.values()) if (part.alive) this.signalPart(part, signal);
+  }
+
+  private part(name: string): Part {
+    const part = this.parts.get(name);
+    if (!part) throw new Error(`unknown part "${name}"`);
+    return part;
+  }
+
+  private spawnPart(part: Part): void {
+    const { spec } = part;
+    part.state = 'running';
+    part.ready = false;
+    part.startedAt = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.script, ...(spec.args ?? [])], {
+      cwd: this.options.cwd,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: the terminal's Ctrl-C goes to the supervisor only, which stops parts in order
+      detached: true,
+    });
+    part.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      const splitter = new LineSplitter();
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => splitter.push(chunk).forEach((line) => this.onLine(part, line)));
+      stream.on('end', () => splitter.flush().forEach((line) => this.onLine(part, line)));
+    }
+    part.exited = new Promise((resolve) => {
+      child.once('close', (code, signal) => {
+        resolve();
+        this.onExit(part, child, code, signal);
+      });
+      child.once('error', (error) => {
+        this.report(`${spec.name}: could not start (${error.message})`);
+      });
+    });
+    if (spec.readiness.kind === 'probe') void this.probeUntilReady(part, child, spec.readiness);
+  }
+
+  private onLine(part: Part, line: string): void {
+    part.remember(line);
+    this.write(this.prefixer.format(part.spec.name, line));
+    const { readiness } = part.spec;
+    if (!part.ready && readiness.kind === 'log' && readiness.message.test(line)) this.markReady(part);
+  }
+
+  private markReady(part: Part): void {
+    part.ready = true;
+    const again = part.restarts > 0 ? ' again' : '';
+    this.report(`${part.spec.name} ready${again} (${part.spec.readiness.what}) after ${seconds(Date.now() - part.startedAt)}`);
+  }
+
+  private async probeUntilReady(part: Part, child: ChildProcess, readiness: Extract<Readiness, { kind: 'probe' }>): Promise<void> {
+    while (part.child === child && part.alive && !part.ready) {
+      let ok = false;
+      try {
+        ok = await readiness.check(child.pid ?? -1);
+      } catch {
+        ok = false; // not answering yet
+      }
+      if (ok && part.child === child && part.alive) {
+        this.markReady(part);
+        return;
+      }
+      await sleep(PROBE_INTERVAL_MS);
+    }
+  }
+
+  private onExit(part: Part, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (part.child !== child) return;
+    part.ready = false;
+    const how = signal ? `signal ${signal}` : `code ${code ?? '?'}`;
+    if (this.stopping || part.state === 'stopping') {
+      part.state = 'stopped';
+      return;
+    }
+    const ranMs = Date.now() - part.startedAt;
+    part.rapidCrashes = ranMs < this.policy.stableAfterMs ? part.rapidCrashes + 1 : 1;
+    const exited = `${part.spec.name} exited with ${how} at ${clockNow()} after running ${seconds(ranMs)}`;
+    if (part.rapidCrashes >= this.policy.maxRapidCrashes) {
+      part.state = 'gave-up';
+      this.report(
+        `${exited}: ${part.rapidCrashes} crashes in a row, each within ${seconds(this.policy.stableAfterMs)} of starting; ` +
+          'giving up on it (the other parts keep running; its last output is above)',
+      );
+      return;
+    }
+    const delay = Math.min(this.policy.backoffBaseMs * 2 ** (part.rapidCrashes - 1), this.policy.backoffMaxMs);
+    part.state = 'restarting';
+    part.restarts += 1;
+    this.report(
+      `${exited}; restarting it in ${seconds(delay)} (restart ${part.restarts}; ` +
+        `rapid crash ${part.rapidCrashes} of at most ${this.policy.maxRapidCrashes})`,
+    );
+    part.restartTimer = setTimeout(() => {
+      part.restartTimer = undefined;
+      if (!this.stopping) this.spawnPart(part);
+    }, delay);
+  }
+
+  private signalPart(part: Part, signal: NodeJS.Signals): void {
+    const pid = part.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal); // the whole process group of the part
+    } catch {
+      // already gone
+    }
+  }
+
+  private async stopPart(part: Part): Promise<void> {
+    if (part.restartTimer) clearTimeout(part.restartTimer);
+    if (!part.alive) {
+      part.state = part.state === 'gave-up' ? 'gave-up' : 'stopped';
+      return;
+    }
+    const startedAt = Date.now();
+    part.state = 'stopping';
+    this.signalPart(part, 'SIGTERM');
+    const exited = part.exited ?? Promise.resolve();
+    const inTime = await Promise.race([exited.then(() => true), sleep(part.spec.stopTimeoutMs).then(() => false)]);
+    if (inTime) {
+      const child = part.child!;
+      const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode ?? '?'}`;
+      this.report(`${part.spec.name} stopped (${how}) in ${seconds(Date.now() - startedAt)}`);
+      return;
+    }
+    this.report(`${part.spec.name} did not stop within ${seconds(part.spec.stopTimeoutMs)} of SIGTERM; sending SIGKILL`);
+    this.signalPart(part, 'SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
+  }
+
+  private async runShutdown(): Promise<void> {
+    this.stopping = true;
+    const stages = [...new Set([...this.parts.values()].map((part) => part.spec.stopStage))].sort((a, b) => a - b);
+    for (const stage of stages) {
+      const parts = [...this.parts.values()].filter((part) => part.spec.stopStage === stage);
+      const live = parts.filter((part) => part.alive);
+      if (live.length > 0) this.report(`stopping ${live.map((part) => part.spec.name).join(', ')}`);
+      await Promise.all(parts.map((part) => this.stopPart(part)));
+    }
+  }
+}
