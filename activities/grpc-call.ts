@@ -4,6 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { CallOptions } from '../services/rpc/clients';
 import { describeGrpcError } from '../services/rpc/errors';
 import type { Outcome } from './types';
 
@@ -14,6 +15,11 @@ export function currentTxId(): string {
   const execution = Context.current().info.workflowExecution;
   if (!execution) throw ApplicationFailure.nonRetryable('order activities run only for a workflow (tx_id = workflow id)', 'NoWorkflow');
   return execution.workflowId;
+}
+
+/** Per-call options: the deadline, the tx id for the services' logs, and the activity's cancellation. */
+export function callOptions(deadlineMs: number): CallOptions {
+  return { deadlineMs, txId: currentTxId(), signal: Context.current().cancellationSignal };
 }
 
 /**
@@ -27,7 +33,7 @@ export async function grpcCall<T>(describe: string, run: () => Promise<T>): Prom
   context.heartbeat();
   const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
-    // A cancelled activity stops waiting; the call itself may still land, which the barrier makes harmless.
+    // A cancelled activity stops waiting (and aborts the call); if the call still lands, the barrier makes it harmless.
     return await Promise.race([run(), context.cancelled]);
   } catch (err) {
     if (err instanceof ApplicationFailure || context.cancellationSignal.aborted) throw err;

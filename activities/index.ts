@@ -4,7 +4,7 @@
  */
 import { call, type ServiceClients } from '../services/rpc/clients';
 import type { Branch } from '../proto/gen/dtx/v1/Branch';
-import { currentTxId, grpcCall, outcomeOf } from './grpc-call';
+import { callOptions, currentTxId, grpcCall, outcomeOf } from './grpc-call';
 import type {
   BranchInput,
   CouponInput,
@@ -34,7 +34,7 @@ export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = { callDeadlineMs: 5_000
 /** Builds every order activity over the given clients. */
 export function createActivities(clients: ServiceClients, options: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS) {
   const { order, inventory, coupon, payment } = clients;
-  const opts = () => ({ deadlineMs: options.callDeadlineMs, txId: currentTxId() });
+  const opts = () => callOptions(options.callDeadlineMs);
   const branch = ({ branchId }: BranchInput): Branch => ({ txId: currentTxId(), branchId });
   const settle = (input: SettleInput) => ({ branch: branch(input), reason: input.reason ?? '' });
   const branchResult = async (what: string, run: () => Promise<{ outcome: string }>): Promise<StepResult> => {

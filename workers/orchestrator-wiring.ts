@@ -1,6 +1,6 @@
 /** The orchestrator worker's wiring, in one place: used by workers/orchestrator.ts, tests and scripts. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, DEFAULT_ACTIVITY_OPTIONS } from '../activities';
+import { createActivities, DEFAULT_ACTIVITY_OPTIONS, type ActivityOptions } from '../activities';
 import type { Config } from '../common/config';
 import { temporalConnectionOptions } from '../common/temporal';
 import { createServiceClients, type ServiceClients } from '../services/rpc/clients';
@@ -17,6 +17,8 @@ export interface OrchestratorOptions {
   clients?: ServiceClients;
   /** Defaults to `dtx-orders`; tests pass their own. */
   taskQueue?: string;
+  /** Per-call gRPC deadline etc. (tests shorten it). */
+  activityOptions?: ActivityOptions;
   /** Extra worker options (e.g. a bundle for speed in tests). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -37,7 +39,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(clients, DEFAULT_ACTIVITY_OPTIONS),
+    activities: createActivities(clients, options.activityOptions ?? DEFAULT_ACTIVITY_OPTIONS),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: SHUTDOWN_GRACE,
