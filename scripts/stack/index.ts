@@ -69,7 +69,13 @@ export interface ComponentStatus {
 /** Several components failed; each message names its component. */
 export class StackUpError extends StackError {
   constructor(readonly failures: { component: ComponentName; error: Error }[]) {
-    super(failures.map(({ component, error }) => `${component}: ${error.message}`).join('\n'));
+    super(
+      failures
+        .map(({ component, error }) =>
+          error.message.startsWith(`${component} `) ? error.message : `${component}: ${error.message}`,
+        )
+        .join('\n'),
+    );
   }
 }
 
@@ -159,7 +165,9 @@ async function bringUp(component: Component, ctx: StackContext): Promise<Compone
     // a server this stack did not start already answers as this component (e.g. one started by hand):
     // use it like an external one (databases / search attributes ensured), and never stop it on `down`
     const note = await component.afterReady(ctx);
-    out(`already answering at ${address}, not started by this stack: used as is (${since(startedAt)})${withNote(note)}`);
+    out(
+      `already answering at ${address}, not started by this stack: used as is (${since(startedAt)})${withNote(note)}`,
+    );
     return { name: component.name, address, state: 'foreign', answering: true, logFile };
   }
   await assertPortsFree(component.ports(ctx));

@@ -143,6 +143,8 @@ export const temporalComponent: Component = {
       host,
       '--port',
       String(port),
+      '--ui-ip',
+      new URL(ctx.config.temporal.uiUrl).hostname,
       '--ui-port',
       String(uiPort(ctx.config)),
       '--db-filename',
