@@ -61,7 +61,14 @@ class DatabaseLane {
   running: Promise<void> | undefined;
   listener: OutboxListener | undefined;
 
-  constructor(readonly database: OutboxDatabase) {}
+  /**
+   * Each database has its own producer: sends on one idempotent producer must not overlap, because after a failed
+   * request kafkajs reuses sequence numbers that a concurrent request may already have taken.
+   */
+  constructor(
+    readonly database: OutboxDatabase,
+    readonly sender: OutboxSender,
+  ) {}
 
   wake(): void {
     this.wakeRequested = true;
@@ -93,7 +100,6 @@ export class OutboxRelay {
   private readonly logger: Logger;
   private readonly databases: OutboxDatabase[];
   private readonly lanes: DatabaseLane[];
-  private readonly sender: OutboxSender;
   private readonly faults: RelayFaults;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping = false;
@@ -110,8 +116,7 @@ export class OutboxRelay {
     this.settings = { ...configured, ...options.settings };
     this.logger = createLogger('relay', { relayId: this.relayId });
     this.databases = openOutboxDatabases(options.databaseUrls ?? databaseUrls, { applicationName: 'dtx-relay' });
-    this.lanes = this.databases.map((d) => new DatabaseLane(d));
-    this.sender = new OutboxSender(kafka, this.logger);
+    this.lanes = this.databases.map((d) => new DatabaseLane(d, new OutboxSender(kafka, this.logger.child({ database: d.name }))));
     this.faults = parseRelayFaults(config.faults);
   }
 
@@ -165,7 +170,7 @@ export class OutboxRelay {
     while (!this.stopping) {
       let waitMs = 0;
       try {
-        const round = await this.drainDatabase(lane.database);
+        const round = await this.drainLane(lane);
         lane.dbFailures = 0;
         if (round.unavailable !== undefined) {
           lane.kafkaFailures += 1;
@@ -199,11 +204,12 @@ export class OutboxRelay {
   }
 
   /** One claim → send → mark round on one database. */
-  async drainDatabase(database: OutboxDatabase): Promise<DrainRound> {
+  private async drainLane(lane: DatabaseLane): Promise<DrainRound> {
+    const { database, sender } = lane;
     const rows = await claimBatch(database.db, this.relayId, this.settings.batchSize, this.settings.claimLeaseMs);
     const round: DrainRound = { claimed: rows.length, sent: 0, failed: 0, died: 0 };
     if (rows.length === 0) return round;
-    const report = await this.sender.send(rows);
+    const report = await sender.send(rows);
     if (report.sent.length > 0) {
       this.faults.afterSend();
       await this.markSentWithRetry(database, report.sent);
@@ -258,9 +264,9 @@ export class OutboxRelay {
   /** Drains every database until nothing is claimable (tests, benchmark); returns rows sent. */
   async drainOnce(): Promise<number> {
     let sent = 0;
-    for (const database of this.databases) {
+    for (const lane of this.lanes) {
       for (;;) {
-        const round = await this.drainDatabase(database);
+        const round = await this.drainLane(lane);
         sent += round.sent;
         if (round.unavailable !== undefined) throw new Error(`kafka unavailable: ${round.unavailable}`);
         if (round.claimed === 0) break;
@@ -314,7 +320,7 @@ export class OutboxRelay {
     for (const lane of this.lanes) lane.wake();
     await Promise.all(this.lanes.map((l) => l.running ?? Promise.resolve()));
     await Promise.all(this.lanes.map((l) => (l.listener ? l.listener.stop() : Promise.resolve())));
-    await this.sender.close();
+    await Promise.all(this.lanes.map((l) => l.sender.close()));
     await closeOutboxDatabases(this.databases);
     this.logger.info({ sentTotal: this.sentTotal }, 'outbox relay stopped');
   }

@@ -47,7 +47,7 @@ export interface StoredRow {
 export async function storedRows(db: Knex, prefix: string): Promise<StoredRow[]> {
   const result = await db.raw<{ rows: StoredRow[] }>(
     `select id, seq::text as seq, txid::text as txid, aggregate_id, status, attempts, claimed_by, last_error
-     from outbox where aggregate_id like ? order by txid, seq`,
+     from outbox o where aggregate_id like ? order by o.txid, o.seq`, // qualified: the text aliases would sort as text
     [`${prefix}%`],
   );
   return result.rows;
