@@ -7,8 +7,9 @@
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '../common/config';
 import { bannerLines } from './main/banner';
+import { compactLine } from './main/log-lines';
 import { dtxParts, PART_GROUPS } from './main/parts';
-import { ensureStack, migrateAll, seedOnFirstRun } from './main/prepare';
+import { assertPartAddressesFree, ensureStack, migrateAll, seedOnFirstRun, StartError } from './main/prepare';
 import { PartFailedError, Supervisor } from './main/supervisor';
 import { StackError } from './stack';
 
@@ -18,6 +19,8 @@ const SERVICES_READY_TIMEOUT_MS = 120_000;
 const ALL_READY_TIMEOUT_MS = 300_000;
 /** Signals closer together than this are one Ctrl-C (npm and the terminal may both deliver it). */
 const SIGNAL_DEBOUNCE_MS = 1_500;
+/** Lines of a failed part repeated under the failure. */
+const LAST_LINES_SHOWN = 6;
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -63,6 +66,7 @@ async function main(): Promise<number> {
     return code;
   };
 
+  await assertPartAddressesFree(config);
   await ensureStack(config, { line: (scope, text) => supervisor.report(`${scope}: ${text}`) });
   await migrateAll(config, report);
 
@@ -76,8 +80,8 @@ async function main(): Promise<number> {
   } catch (error) {
     if (firstSignalAt !== 0) return finish(0);
     if (error instanceof PartFailedError) {
-      report(`start failed: ${error.message}`);
-      for (const line of error.lastLines) report(`  ${error.part}| ${line}`);
+      report(`start failed: ${error.message}; its last lines:`);
+      for (const line of error.lastLines.slice(-LAST_LINES_SHOWN)) report(`  ${error.part}| ${compactLine(line, false)}`);
     } else {
       report(`start failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -91,7 +95,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof StackError || error instanceof ConfigError;
+    const known = error instanceof StackError || error instanceof ConfigError || error instanceof StartError;
     const detail = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
     process.stderr.write(`npm start: FAILED\n${detail}\n`);
     process.exit(1);
