@@ -68,6 +68,8 @@ export interface Component {
   probe(ctx: StackContext): Promise<boolean>;
   /** Idempotent set-up once it answers (databases, search attributes); returns a note for the progress line. */
   afterReady(ctx: StackContext): Promise<string | undefined>;
+  /** A live process of this stack's own data dir that has no pid file (e.g. it was deleted), if any. */
+  findOrphan?(ctx: StackContext): number | undefined;
   /** Stops the process `up` started, gracefully. */
   stop(ctx: StackContext, record: PidRecord): Promise<'not-running' | 'stopped' | 'killed'>;
 }

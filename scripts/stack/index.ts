@@ -21,7 +21,15 @@ import { withStackLock } from './lock';
 import { consoleReporter, formatDuration, since, type Reporter } from './output';
 import { assertPortsFree, portOwner } from './ports';
 import { postgresComponent } from './postgres';
-import { fileTail, isSameProcess, readPidFile, removeFile, writePidFile, type PidRecord } from './process';
+import {
+  fileTail,
+  isSameProcess,
+  processCommandLine,
+  readPidFile,
+  removeFile,
+  writePidFile,
+  type PidRecord,
+} from './process';
 import { temporalComponent } from './temporal';
 
 export { COMPONENT_NAMES, type ComponentName } from './component';
@@ -146,7 +154,12 @@ async function bringUp(component: Component, ctx: StackContext): Promise<Compone
   }
 
   const pidFile = pidFileOf(ctx, component.name);
-  const record = readPidFile(pidFile);
+  let record = readPidFile(pidFile);
+  const orphan = record && isSameProcess(record) ? undefined : component.findOrphan?.(ctx);
+  if (orphan !== undefined) {
+    out(`found its process (pid ${orphan}) running on this data dir without a pid file; adopting it`);
+    record = writePidFile(pidFile, orphan, processCommandLine(orphan) ?? '');
+  }
   if (record && isSameProcess(record)) {
     if (!(await component.probe(ctx))) {
       out(`running (pid ${record.pid}) but not answering yet; waiting`);

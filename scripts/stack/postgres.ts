@@ -11,7 +11,15 @@ import { logFileOf, type Component, type StackContext, type Started } from './co
 import { InstallError, MissingToolError, StackError } from './errors';
 import { formatDuration, since } from './output';
 import { isLoopback, type PortSpec } from './ports';
-import { runCommand, stopProcess, which, type CommandResult, type PidRecord } from './process';
+import {
+  isAlive,
+  processCommandLine,
+  runCommand,
+  stopProcess,
+  which,
+  type CommandResult,
+  type PidRecord,
+} from './process';
 
 const PG_LIB_ROOT = '/usr/lib/postgresql';
 const SERVER_BINARIES = ['initdb', 'pg_ctl', 'postgres'];
@@ -317,6 +325,14 @@ export const postgresComponent: Component = {
       return missing;
     });
     return created.length > 0 ? `databases created: ${created.join(', ')}` : undefined;
+  },
+
+  findOrphan(ctx) {
+    const pid = postmasterPid(ctx);
+    // Only a postmaster of our own cluster directory counts (the lock file may be stale after a crash).
+    return pid !== undefined && isAlive(pid) && processCommandLine(pid)?.includes(clusterDir(ctx))
+      ? pid
+      : undefined;
   },
 
   async stop(ctx, record: PidRecord) {
