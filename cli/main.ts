@@ -37,6 +37,10 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns its exit code (usage errors → 2, help → 0). */
 export async function main(argv: string[]): Promise<number> {
+  // stdout carries results only (scripts parse --json): library chatter (e.g. knex's connection errors) goes to stderr
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

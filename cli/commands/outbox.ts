@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { listDeadLetters, outboxStatus, redriveAllDeadLetters, redriveDeadLetter } from '../../services/api/operations';
 import { action } from '../context';
-import { EXIT } from '../exit-codes';
+import { badRequest } from '../../services/api/errors';
 import { formatTable } from '../output';
 
 export function outboxCommand(): Command {
@@ -56,10 +56,8 @@ export function outboxCommand(): Command {
     .argument('[id]', 'dead row id (see `dtx outbox dlq list`)')
     .option('--all', 'redrive every dead row')
     .action(
-      action(async ({ out, deps }, id: string | undefined, options: { all?: boolean }, command: Command) => {
-        if ((id === undefined) === (options.all !== true)) {
-          command.error('give either a dead row id or --all', { exitCode: EXIT.USAGE, code: 'dtx.usage' });
-        }
+      action(async ({ out, deps }, id: string | undefined, options: { all?: boolean }) => {
+        if ((id === undefined) === (options.all !== true)) throw badRequest('give either a dead row id or --all');
         const result = await out.progress('redriving', () =>
           id !== undefined ? redriveDeadLetter(deps(), id) : redriveAllDeadLetters(deps()),
         );

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { historyFromJSON } from '../history-json';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { temporalCall } from '../../services/api/operations/temporal';
 import { badRequest, describeError, notFound } from '../../services/api/errors';
 import { positiveInt, workflowIdOf } from '../args';
@@ -25,8 +25,10 @@ export interface ReplayOutcome {
   ok: boolean;
   /** DeterminismViolationError or ReplayError */
   errorType?: string;
-  /** What diverged and where. */
+  /** The whole error message. */
   message?: string;
+  /** The core's one-line reason, e.g. "[TMPRL1100] Nondeterminism error: ... HistoryEvent(id: 5, ActivityTaskScheduled)". */
+  detail?: string;
   /** The history event the divergence was found at, when the message names one. */
   eventId?: number;
 }
@@ -43,6 +45,12 @@ interface ReplayOptions {
 export function eventIdOf(message: string): number | undefined {
   const match = /(?:event(?:\s+id)?\s*#?|HistoryEvent\(id:\s*)(\d+)/i.exec(message);
   return match ? Number(match[1]) : undefined;
+}
+
+/** The core's reason inside a replay error's message (the SDK wraps it in a long explanation). */
+export function detailOf(message: string): string {
+  const match = /message: "((?:[^"\\]|\\.)*)"/.exec(message);
+  return match ? match[1] : message;
 }
 
 /** Histories read from an exported history file (`temporal workflow show -o json`, or the UI's JSON download). */
@@ -94,6 +102,7 @@ export async function replayHistories(
     if (result.error !== undefined) {
       outcome.errorType = result.error.name;
       outcome.message = result.error.message;
+      outcome.detail = detailOf(result.error.message);
       const eventId = eventIdOf(result.error.message);
       if (eventId !== undefined) outcome.eventId = eventId;
     }
@@ -107,7 +116,7 @@ function render(outcomes: ReplayOutcome[]): string {
     { header: 'workflow', value: (o) => o.workflowId },
     { header: 'run', value: (o) => o.runId },
     { header: 'replay', value: (o) => (o.ok ? 'OK' : 'DIVERGED') },
-    { header: 'where', value: (o) => (o.ok ? '' : `${o.eventId !== undefined ? `event ${o.eventId}: ` : ''}${o.message ?? ''}`) },
+    { header: 'where', value: (o) => (o.ok ? '' : `${o.eventId !== undefined ? `event ${o.eventId}: ` : ''}${o.detail ?? ''}`) },
   ]);
   const diverged = outcomes.filter((o) => !o.ok).length;
   return `${table}\n\n${diverged === 0 ? `OK: ${outcomes.length} replayed, none diverged` : `${diverged} of ${outcomes.length} diverged`}`;
@@ -128,8 +137,11 @@ export function replayCommand(): Command {
         const workflowsPath = path.resolve(options.workflows);
         if (!fs.existsSync(workflowsPath)) throw badRequest(`--workflows: ${workflowsPath} does not exist`);
         const histories = historySource(context, id, options);
-        // the replay worker's own logs would drown the report: warnings and errors only
-        Runtime.install({ logger: new DefaultLogger('WARN') });
+        // the replay worker's own logs (core's included: forwarded, not printed on stdout) would drown the report
+        Runtime.install({
+          logger: new DefaultLogger('ERROR', ({ level, message }) => process.stderr.write(`${level} ${message}\n`)),
+          telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+        });
         const outcomes = await context.out.progress('bundling the workflows and replaying', () =>
           replayHistories(histories, workflowsPath),
         );
