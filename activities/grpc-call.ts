@@ -46,7 +46,8 @@ export async function grpcCall<T>(describe: string, run: () => Promise<T>): Prom
       resourceId: failure.resourceId,
     };
     const message = `${describe}: ${failure.message}`;
-    if (failure.transient) throw ApplicationFailure.retryable(message, failure.type, details);
+    // CANCELLED that we did not ask for: the server or channel dropped the call (e.g. a graceful restart) — retry.
+    if (failure.transient || failure.codeName === 'CANCELLED') throw ApplicationFailure.retryable(message, failure.type, details);
     throw ApplicationFailure.nonRetryable(message, failure.type, details);
   } finally {
     clearInterval(beat);

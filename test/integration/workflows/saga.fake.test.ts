@@ -67,6 +67,16 @@ test('happy path: every step once, in order; COMPLETED with the catalogue total;
   const description = await handle.describe();
   expect(description.memo).toMatchObject({ total, subtotal: 3 * UNIT_PRICE, discount: COUPON_DISCOUNT });
   expect(description.typedSearchAttributes.get({ name: 'OrderId', type: 'KEYWORD' })).toBe(order.orderId);
+  // User metadata for the UI: the starter's static summary, the workflow's current details, each activity's summary.
+  expect(await description.staticSummary()).toContain(order.orderId);
+  const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  expect(metadata.currentDetails).toContain('— **COMPLETED**');
+  expect(metadata.currentDetails).toContain(`| inventory: Reserve 2× sku-a, 1× sku-b for order ${order.orderId} (rollback: release) | done | action ×1 |`);
+  const history = await handle.fetchHistory();
+  const summaries = (history.events ?? [])
+    .filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => e.userMetadata?.summary?.data && Buffer.from(e.userMetadata.summary.data).toString());
+  expect(summaries).toContainEqual(expect.stringContaining(`inventory.Reserve: 2× sku-a, 1× sku-b for order ${order.orderId}`));
 });
 
 test('without a coupon: no coupon calls, the coupon step is skipped', async () => {
