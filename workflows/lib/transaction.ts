@@ -40,6 +40,15 @@ export interface TransactionSpec {
 
 type Phase = 'start' | 'ok' | 'failed';
 
+/**
+ * History budget of a call that keeps failing for a long time (a compensation against a service that is down):
+ * each attempt costs ~11 history events, so at a 60 s cap a day of failures is ~16k events and the 50k-event
+ * limit would be reached in ~3 days. After an hour of failures the backoff cap widens to 5 minutes (~3k events
+ * a day), which leaves an operator about two weeks to fix the service.
+ */
+const LONG_OUTAGE_AFTER_MS = 60 * 60_000;
+const LONG_OUTAGE_INTERVAL_MS = 5 * 60_000;
+
 /** Step state per barrier op and phase of a call. */
 const STATE_OF: Record<BarrierOp, Record<Phase, StepState>> = {
   action: { start: 'running', ok: 'done', failed: 'failed' },
@@ -134,7 +143,7 @@ export class Transaction<Extra extends object = object> {
         if (giveUp) throw new TxAborted(name, failure.type, failure.message);
       }
       try {
-        await sleep(this.backoffMs(attempt));
+        await sleep(this.backoffMs(attempt, Date.now() - firstAt));
       } catch (err) {
         if (!isCancellation(err)) throw err;
         const failure = onCancel();
@@ -178,9 +187,10 @@ export class Transaction<Extra extends object = object> {
     step.state = STATE_OF[op][phase];
   }
 
-  private backoffMs(attempt: number): number {
+  private backoffMs(attempt: number, failingForMs: number): number {
     const { initialIntervalMs, backoffCoefficient, maximumIntervalMs } = this.retry;
-    return Math.min(initialIntervalMs * backoffCoefficient ** (attempt - 1), maximumIntervalMs);
+    const cap = failingForMs > LONG_OUTAGE_AFTER_MS ? Math.max(maximumIntervalMs, LONG_OUTAGE_INTERVAL_MS) : maximumIntervalMs;
+    return Math.min(initialIntervalMs * backoffCoefficient ** (attempt - 1), cap);
   }
 
   /** Mirrors the state into the UI (current details, every change) and the TxStatus search attribute (on change). */
