@@ -1,11 +1,13 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- answers are parsed JSON, asserted field by field */
 /**
  * The API end to end against the running system: place (Saga and TCC), idempotent repeat, 409 on a changed body,
- * get (txState, order record, timeline), list with filters and pages, a compensated order, and what is answered
- * for the order in the databases.
+ * get (txState, order record, timeline), list with filters and pages, a compensated order, every bad input, auth on
+ * and off, readiness — asserting what the databases hold.
  */
 import { WORKFLOW_TYPES } from '../../../workflows/names';
-import { OrderViewSchema, PlaceOrderResponseSchema, TransactionListSchema } from '../../../services/api/schemas';
+import { ErrorResponseSchema, OrderViewSchema, PlaceOrderResponseSchema, TransactionListSchema } from '../../../services/api/schemas';
+import { createDependencies } from '../../../services/api/wiring';
+import { BAD_INPUTS } from './support/bad-inputs';
 import { fieldErrors } from '../../../services/api/validation';
 import { startApi, type RunningApi } from './support/http';
 import { eventually, seed, startSystem, stockOf, uid, type Catalogue, type System } from './support/system';
@@ -13,6 +15,8 @@ import { eventually, seed, startSystem, stockOf, uid, type Catalogue, type Syste
 let system: System;
 let api: RunningApi;
 let shop: Catalogue;
+/** An order GET /v1/orders showed; its timeline is checked last (the projector may have a backlog to catch up). */
+let viewedOrderId: string | undefined;
 
 beforeAll(async () => {
   system = await startSystem({ events: true });
@@ -163,13 +167,7 @@ describe('GET /v1/orders/:orderId', () => {
     expect(steps.filter((s) => s.state === 'done').map((s) => s.name)).toEqual(expect.arrayContaining(['order', 'inventory', 'payment', 'confirm']));
     expect(steps.every((s) => s.state === 'done' || s.state === 'skipped')).toBe(true);
 
-    // the timeline arrives through outbox → Kafka → projector
-    const timeline = await eventually(async () => {
-      const view = await api.request('GET', `/v1/orders/${orderId}`);
-      const events: Array<{ eventType: string; aggregateType: string }> = view.body.timeline;
-      return events.some((e) => e.aggregateType === 'order' && /confirm/i.test(e.eventType)) ? events : undefined;
-    }, 'the order timeline shows the confirmation');
-    expect(timeline.map((e) => e.aggregateType)).toEqual(expect.arrayContaining(['order', 'inventory', 'payment']));
+    viewedOrderId = orderId;
   });
 
   test('an unknown order is 404', async () => {
@@ -215,4 +213,89 @@ describe('GET /v1/transactions', () => {
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(seen.sort()).toEqual([saga.body.workflowId, tcc.body.workflowId, failed.body.workflowId].sort());
   });
+});
+
+describe('bad input against the real system', () => {
+  test.each(BAD_INPUTS)('$name → 400 naming the fields, nothing started', async (input) => {
+    const response = await api.request(input.method, input.path, { body: input.body, rawBody: input.rawBody, headers: input.headers });
+    expect(response.status).toBe(400);
+    expect(fieldErrors(ErrorResponseSchema, response.body)).toEqual([]);
+    expect((response.body.error.fields ?? []).map((f: { path: string }) => f.path).sort()).toEqual([...input.fields].sort());
+  });
+
+  test('a body over 64 KiB is 413', async () => {
+    const response = await api.request('POST', '/v1/orders', {
+      body: { customerId: shop.customer, items: [{ sku: shop.skus[0], quantity: 1 }], note: 'x'.repeat(70 * 1024) },
+    });
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('auth and health', () => {
+  test('with DTX_API_KEY set: 401 without the key, the order is placed with it; /healthz stays open', async () => {
+    const secured = await startApi({ deps: system.deps, apiKey: 'test-key' });
+    try {
+      const body = { customerId: shop.customer, items: [{ sku: shop.skus[1], quantity: 1 }] };
+      const denied = await secured.request('POST', '/v1/orders', { body, headers: { 'idempotency-key': uid('k') } });
+      expect(denied.status).toBe(401);
+      expect(denied.body.error.code).toBe('UNAUTHORIZED');
+      expect((await secured.request('GET', '/v1/transactions')).status).toBe(401);
+      expect((await secured.request('GET', '/readyz', { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
+      expect((await secured.request('GET', '/healthz')).status).toBe(200);
+
+      const key = uid('k');
+      const placed = await secured.request('POST', '/v1/orders?wait=true', { body, headers: { authorization: 'Bearer test-key', 'idempotency-key': key } });
+      expect(placed.status).toBe(200);
+      expect(placed.body.status).toBe('COMPLETED');
+      const read = await secured.request('GET', `/v1/orders/${placed.body.orderId}`, { headers: { 'x-api-key': 'test-key' } });
+      expect(read.status).toBe(200);
+      // auth off (the default app): no key needed
+      expect((await api.request('GET', `/v1/orders/${placed.body.orderId}`)).status).toBe(200);
+    } finally {
+      await secured.close();
+    }
+  });
+
+  test('/readyz: 200 when Temporal, every database and Kafka answer; 503 naming the one that does not', async () => {
+    const ready = await api.request('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    expect(ready.body.checks.map((c: { name: string }) => c.name).sort()).toEqual(
+      ['db:coupon', 'db:inventory', 'db:order', 'db:payment', 'db:timeline', 'kafka', 'temporal'].sort(),
+    );
+    expect(ready.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+
+    const broken = createDependencies({ ...system.config, databases: { ...system.config.databases, payment: 'postgres://postgres@127.0.0.1:1/dtx_payment' } });
+    const brokenApi = await startApi({ deps: broken });
+    try {
+      const response = await brokenApi.request('GET', '/readyz');
+      expect(response.status).toBe(503);
+      expect(response.body.status).toBe('unavailable');
+      const failing = response.body.checks.filter((c: { ok: boolean }) => !c.ok);
+      expect(failing.map((c: { name: string }) => c.name)).toEqual(['db:payment']);
+      expect(failing[0].error).toEqual(expect.any(String));
+    } finally {
+      await brokenApi.close();
+      await broken.close();
+    }
+  });
+});
+
+describe('timeline (last: the projector started with the system may first catch up on older events)', () => {
+  test("an order's events arrive in its view through outbox → Kafka → projector", async () => {
+    expect(viewedOrderId).toBeDefined();
+    const orderId = viewedOrderId as string;
+    const timeline = await eventually(
+      async () => {
+        const view = await api.request('GET', `/v1/orders/${orderId}`);
+        const events: Array<{ eventType: string; aggregateType: string; position: number }> = view.body.timeline;
+        return events.some((e) => e.aggregateType === 'order' && /confirm/i.test(e.eventType)) ? events : undefined;
+      },
+      'the order timeline shows the confirmation',
+      240_000,
+    );
+    expect(timeline.map((e) => e.aggregateType)).toEqual(expect.arrayContaining(['order', 'inventory', 'payment']));
+    expect(timeline.map((e) => e.position)).toEqual(timeline.map((_, index) => index + 1));
+  }, 300_000);
 });

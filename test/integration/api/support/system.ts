@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { Connection, type Client } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../../../../common/config';
 import type { Knex } from '../../../../common/db';
 import { temporalConnectionOptions } from '../../../../common/temporal';
@@ -21,6 +21,18 @@ import { workflowStartOptions } from '../../../../workflows/start-options';
 
 // the in-process parts log through common/logger: keep test output readable
 process.env.LOG_LEVEL ??= 'warn';
+
+/** The worker's own logs at ERROR only (expected activity failures would flood the output); once per process. */
+function quietWorkerRuntime(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    });
+  } catch {
+    // already installed by an earlier test file in this process
+  }
+}
 
 const silent = pino({ level: 'silent' });
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD */
@@ -77,6 +89,7 @@ async function ensureSearchAttributes(config: Config): Promise<void> {
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
+  quietWorkerRuntime();
   const base = loadConfig();
   await ensureSearchAttributes(base);
   const services = {} as Record<ServiceName, RunningService>;
