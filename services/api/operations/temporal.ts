@@ -57,14 +57,3 @@ export function keywordAttribute(info: Pick<WorkflowExecutionInfo, 'typedSearchA
   }
   return info.typedSearchAttributes.get(key);
 }
-
-/** Resolves after `ms` or when `signal` aborts, whichever comes first. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
