@@ -5,7 +5,12 @@ import { TimelineProjector } from './timeline/projector';
 const logger = createLogger('projector-main');
 
 async function main(): Promise<void> {
-  const projector = await TimelineProjector.start();
+  const projector = await TimelineProjector.start({
+    onFatal: () => {
+      logger.fatal('timeline projector consumer stopped; exiting so a supervisor restarts it');
+      process.exit(1);
+    },
+  });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;

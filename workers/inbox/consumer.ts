@@ -39,6 +39,8 @@ export interface IdempotentConsumerOptions {
   fromBeginning?: boolean;
   handler: InboxHandler;
   logger: Logger;
+  /** Called when kafkajs gives up on the consumer (it will not restart it); a process would exit and be restarted. */
+  onFatal?: (error: Error) => void;
 }
 
 /** A kafkajs consumer running `handler` exactly once per event (at-least-once delivery + inbox). */
@@ -53,7 +55,21 @@ export class IdempotentConsumer {
   ) {}
 
   static async start(options: IdempotentConsumerOptions): Promise<IdempotentConsumer> {
-    const consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 200 });
+    // Patient retries (about 15 min): a broker restart must not crash the consumer; offsets are only committed
+    // after the handler's transaction anyway, so retrying never skips an event.
+    const consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 200,
+      retry: { retries: 100, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const fields = { groupId: options.groupId, err: payload.error.message, restart: payload.restart };
+      if (payload.restart) options.logger.warn(fields, 'consumer crashed; kafkajs restarts it');
+      else {
+        options.logger.error(fields, 'consumer crashed for good');
+        options.onFatal?.(payload.error);
+      }
+    });
     const ready = new Promise<void>((resolve) => {
       const remove = consumer.on(consumer.events.FETCH, () => {
         remove();

@@ -21,6 +21,8 @@ export interface TimelineProjectorOptions {
   groupId?: string;
   /** Where a group without committed offsets starts (default true: the whole history). */
   fromBeginning?: boolean;
+  /** Called when the consumer crashed for good (default: nothing; the entry point exits). */
+  onFatal?: (error: Error) => void;
   /** Apply migrations/timeline before starting (default true). */
   migrate?: boolean;
   config?: Config;
@@ -49,6 +51,7 @@ export class TimelineProjector {
         fromBeginning: options.fromBeginning ?? true,
         handler: projectEvent,
         logger,
+        onFatal: options.onFatal,
       });
       logger.info({ groupId: options.groupId ?? TIMELINE_GROUP_ID, topics: EVENT_TOPICS }, 'timeline projector started');
       return new TimelineProjector(consumer, db);

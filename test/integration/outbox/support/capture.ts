@@ -40,7 +40,13 @@ export async function captureMessages(
   topics: readonly string[] = EVENT_TOPICS,
 ): Promise<Capture> {
   const groupId = `dtx-test-capture-${randomBytes(4).toString('hex')}`;
-  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  // Patient retries: the outage test stops the broker for a while, and a crashed consumer would lose its place.
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+    retry: { retries: 100, initialRetryTime: 300, maxRetryTime: 3000 },
+  });
   const messages: CapturedMessage[] = [];
   await consumer.connect();
   // A new group starts at the end of each partition; that position is fixed by the first fetch, so waiting for it

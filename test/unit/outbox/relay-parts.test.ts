@@ -1,0 +1,117 @@
+/** Pure parts of the relay: backoff, error classification, message shape, grouping, fault rule parsing. */
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { ConfigError } from '../../../common/config';
+import { retryDelayMs } from '../../../workers/outbox/backoff';
+import { compareCommitOrder } from '../../../workers/outbox/claim';
+import { classifySendError, describeError } from '../../../workers/outbox/errors';
+import { parseRelayFaults } from '../../../workers/outbox/faults';
+import { groupByAggregate, toKafkaMessage, toTopicMessages } from '../../../workers/outbox/messages';
+import type { OutboxRow } from '../../../workers/outbox/types';
+
+function row(overrides: Partial<OutboxRow> = {}): OutboxRow {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    seq: '1',
+    txid: '100',
+    aggregateType: 'order',
+    aggregateId: 'o-1',
+    eventType: 'OrderCreated',
+    payload: { orderId: 'o-1' },
+    headers: {},
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    attempts: 0,
+    ...overrides,
+  };
+}
+
+describe('retryDelayMs', () => {
+  test('doubles per attempt within [half, full] of the capped delay', () => {
+    expect(retryDelayMs(1, 100, 10_000, () => 0)).toBe(50);
+    expect(retryDelayMs(1, 100, 10_000, () => 1)).toBe(100);
+    expect(retryDelayMs(4, 100, 10_000, () => 1)).toBe(800);
+    expect(retryDelayMs(4, 100, 10_000, () => 0)).toBe(400);
+  });
+  test('is capped', () => {
+    expect(retryDelayMs(50, 100, 10_000, () => 1)).toBe(10_000);
+    expect(retryDelayMs(1000, 100, 10_000, () => 0.5)).toBe(7500);
+  });
+});
+
+describe('compareCommitOrder', () => {
+  test('orders by txid numerically, then seq (not as text)', () => {
+    const rows = [row({ txid: '100001', seq: '5' }), row({ txid: '99999', seq: '9' }), row({ txid: '100001', seq: '3' })];
+    expect(rows.sort(compareCommitOrder).map((r) => `${r.txid}/${r.seq}`)).toEqual(['99999/9', '100001/3', '100001/5']);
+  });
+});
+
+/** kafkajs builds protocol errors from its error-code table entry; its typings only admit an Error or a string. */
+function protocolError(type: string, code: number, retriable: boolean): KafkaJSProtocolError {
+  return new KafkaJSProtocolError({ type, code, retriable, message: type.toLowerCase() } as unknown as Error);
+}
+
+describe('classifySendError', () => {
+  const tooLarge = protocolError('MESSAGE_TOO_LARGE', 10, false);
+  test('a record the broker refuses is the row’s fault', () => {
+    expect(classifySendError(tooLarge)).toBe('rejected');
+    expect(classifySendError(new TypeError('cannot encode'))).toBe('rejected');
+  });
+  test('an unreachable or struggling broker is not', () => {
+    expect(classifySendError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe('unavailable');
+    const notLeader = protocolError('NOT_LEADER_FOR_PARTITION', 6, true);
+    expect(classifySendError(new KafkaJSNumberOfRetriesExceeded(notLeader, { retryCount: 3, retryTime: 1000 }))).toBe('unavailable');
+    const fenced = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false);
+    expect(classifySendError(fenced)).toBe('unavailable');
+  });
+  test('describeError names the error type', () => {
+    expect(describeError(tooLarge)).toContain('MESSAGE_TOO_LARGE');
+  });
+});
+
+describe('toKafkaMessage', () => {
+  test('key = aggregate id, design.md headers, the row’s own headers carried over', () => {
+    const message = toKafkaMessage(row({ headers: { 'tx-id': 'order-o-1', traceparent: '00-abc-def-01', 'event-id': 'spoofed' } }));
+    expect(message.key).toBe('o-1');
+    expect(JSON.parse(String(message.value))).toEqual({ orderId: 'o-1' });
+    expect(message.headers).toEqual({
+      'event-id': '00000000-0000-4000-8000-000000000001',
+      'event-type': 'OrderCreated',
+      'aggregate-type': 'order',
+      'aggregate-id': 'o-1',
+      'tx-id': 'order-o-1',
+      traceparent: '00-abc-def-01',
+      'occurred-at': '2026-01-01T00:00:00.000Z',
+    });
+  });
+  test('topic per aggregate type, rows kept in order', () => {
+    const rows = [row({ id: 'a', aggregateType: 'order' }), row({ id: 'b', aggregateType: 'payment' }), row({ id: 'c', aggregateType: 'order' })];
+    const topics = toTopicMessages(rows);
+    expect(topics.map((t) => [t.topic, t.messages.map((m) => (m.headers as Record<string, string>)['event-id'])])).toEqual([
+      ['dtx.order.events', ['a', 'c']],
+      ['dtx.payment.events', ['b']],
+    ]);
+  });
+  test('groupByAggregate keeps each aggregate’s rows in order', () => {
+    const rows = [row({ id: '1', aggregateId: 'x' }), row({ id: '2', aggregateId: 'y' }), row({ id: '3', aggregateId: 'x' })];
+    expect(groupByAggregate(rows).map((g) => g.map((r) => r.id))).toEqual([['1', '3'], ['2']]);
+  });
+});
+
+describe('parseRelayFaults', () => {
+  test('ignores the services’ rules and rejects unknown relay rules', () => {
+    expect(() => parseRelayFaults('payment.Charge=unavailable:0.3')).not.toThrow();
+    expect(() => parseRelayFaults('relay.afterSend=explode:1')).toThrow(ConfigError);
+    expect(() => parseRelayFaults('relay.afterSend=crash:2')).toThrow(/DTX_FAULTS/);
+  });
+  test('a zero rate never fires', () => {
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      parseRelayFaults('relay.afterSend=crash:0').afterSend();
+      parseRelayFaults('').afterSend();
+      expect(kill).not.toHaveBeenCalled();
+      parseRelayFaults('relay.afterSend=crash:1').afterSend();
+      expect(kill).toHaveBeenCalledWith(process.pid, 'SIGKILL');
+    } finally {
+      kill.mockRestore();
+    }
+  });
+});
