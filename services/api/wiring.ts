@@ -3,7 +3,7 @@
  * admin (workers/outbox) and the timeline reader (workers/timeline), and the readiness probes. Nothing connects until first used, so a CLI command pays only for
  * what it touches. `close()` releases whatever was opened.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import * as grpc from '@grpc/grpc-js';
 import { DATABASE_NAMES, loadConfig, type Config, type DatabaseName } from '../../common/config';
 import { createDb, type Knex } from '../../common/db';
@@ -19,6 +19,8 @@ import { getOutboxLag } from '../../workers/outbox/lag';
 import { getOrderTimeline } from '../../workers/timeline/queries';
 import type { ApiDependencies, OrderReader, OrderRecord, OutboxAdmin, ReadinessProbe, TimelineReader, TransactionStarter } from './deps';
 
+/** Attempts of one Temporal call when the server does not answer (UNAVAILABLE and other retryable codes). */
+const TEMPORAL_CALL_ATTEMPTS = 5;
 /** How long one order-service read may take. */
 const ORDER_READ_DEADLINE_MS = 5_000;
 
@@ -70,7 +72,12 @@ export const startTransaction: TransactionStarter = (mode, input) => ({
 
 
 export function createDependencies(config: Config = loadConfig()): Wiring {
-  const connection = Connection.lazy(temporalConnectionOptions(config));
+  // a request or a command should say "Temporal does not answer" within seconds, not after the SDK's default
+  // ten attempts; transient blips are still retried
+  const connection = Connection.lazy({
+    ...temporalConnectionOptions(config),
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: TEMPORAL_CALL_ATTEMPTS }))],
+  });
   const client = new Client({ connection, namespace: config.temporal.namespace });
 
   let serviceClients: ServiceClients | undefined;
