@@ -16,7 +16,11 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
     { name: STEPS.quote, summary: quoteSummary(input) },
     { name: STEPS.order, summary: `Create order ${order} as PENDING (rollback: cancel it)` },
     { name: STEPS.inventory, summary: `Reserve ${goods} for order ${order} (rollback: release)` },
-    { name: STEPS.coupon, summary: coupon ? `Redeem coupon ${coupon} for order ${order} (rollback: restore)` : 'No coupon', skipped: !coupon },
+    {
+      name: STEPS.coupon,
+      summary: coupon ? `Redeem coupon ${coupon} for order ${order} (rollback: restore)` : 'No coupon',
+      skipped: !coupon,
+    },
     { name: STEPS.payment, summary: `Charge customer ${customerId} for order ${order} (rollback: refund)` },
     { name: STEPS.confirm, summary: `Confirm order ${order} (pivot: nothing is undone after it)` },
   ]);
@@ -28,52 +32,63 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
     await saga.step({
       name: STEPS.order,
       action: () =>
-        acts.createOrder.executeWithOptions({ summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` }, [
-          { branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: 'saga' },
-        ]),
+        acts.createOrder.executeWithOptions(
+          { summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` },
+          [{ branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: 'saga' }],
+        ),
       compensate: (reason) =>
-        acts.cancelOrder.executeWithOptions({ summary: `order.CancelOrder: cancel order ${orderId} (${reason})` }, [
-          { branchId: STEPS.order, orderId, reason },
-        ]),
+        acts.cancelOrder.executeWithOptions(
+          { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
+          [{ branchId: STEPS.order, orderId, reason }],
+        ),
     });
 
     await saga.step({
       name: STEPS.inventory,
       action: () =>
-        acts.reserveStock.executeWithOptions({ summary: `inventory.Reserve: ${goods} for order ${orderId}` }, [
-          { branchId: STEPS.inventory, orderId, items },
-        ]),
+        acts.reserveStock.executeWithOptions(
+          { summary: `inventory.Reserve: ${goods} for order ${orderId}` },
+          [{ branchId: STEPS.inventory, orderId, items }],
+        ),
       compensate: (reason) =>
-        acts.releaseStock.executeWithOptions({ summary: `inventory.Release: give back ${goods} of order ${orderId} (${reason})` }, [
-          { branchId: STEPS.inventory, reason },
-        ]),
+        acts.releaseStock.executeWithOptions(
+          { summary: `inventory.Release: give back ${goods} of order ${orderId} (${reason})` },
+          [{ branchId: STEPS.inventory, reason }],
+        ),
     });
 
     if (couponCode) {
       await saga.step({
         name: STEPS.coupon,
         action: () =>
-          acts.redeemCoupon.executeWithOptions({ summary: `coupon.Redeem: ${couponCode} for order ${orderId}` }, [
-            { branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal },
-          ]),
+          acts.redeemCoupon.executeWithOptions(
+            { summary: `coupon.Redeem: ${couponCode} for order ${orderId}` },
+            [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
+          ),
         compensate: (reason) =>
-          acts.restoreCoupon.executeWithOptions({ summary: `coupon.Restore: ${couponCode} of order ${orderId} (${reason})` }, [
-            { branchId: STEPS.coupon, reason },
-          ]),
+          acts.restoreCoupon.executeWithOptions(
+            { summary: `coupon.Restore: ${couponCode} of order ${orderId} (${reason})` },
+            [{ branchId: STEPS.coupon, reason }],
+          ),
       });
     }
 
-    await saga.step({
-      name: STEPS.payment,
-      action: () =>
-        acts.chargePayment.executeWithOptions({ summary: `payment.Charge: ${total} from ${customerId} for order ${orderId}` }, [
-          { branchId: STEPS.payment, customerId, orderId, amount: total },
-        ]),
-      compensate: (reason) =>
-        acts.refundPayment.executeWithOptions({ summary: `payment.Refund: ${total} to ${customerId} for order ${orderId} (${reason})` }, [
-          { branchId: STEPS.payment, reason },
-        ]),
-    });
+    // A coupon can cover the whole order: nothing to charge (the wallet refuses a zero amount); the step shows skipped.
+    if (total > 0) {
+      await saga.step({
+        name: STEPS.payment,
+        action: () =>
+          acts.chargePayment.executeWithOptions(
+            { summary: `payment.Charge: ${total} from ${customerId} for order ${orderId}` },
+            [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
+          ),
+        compensate: (reason) =>
+          acts.refundPayment.executeWithOptions(
+            { summary: `payment.Refund: ${total} to ${customerId} for order ${orderId} (${reason})` },
+            [{ branchId: STEPS.payment, reason }],
+          ),
+      });
+    }
 
     await saga.pivot(STEPS.confirm, () =>
       acts.confirmOrder.executeWithOptions({ summary: `order.ConfirmOrder: order ${orderId} → CONFIRMED` }, [

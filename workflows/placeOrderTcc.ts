@@ -19,13 +19,21 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
     (order, coupon) => [
       { name: STEPS.quote, summary: quoteSummary(input) },
       { name: STEPS.order, summary: `Create order ${order} as PENDING (rollback: cancel it)` },
-      { name: STEPS.inventory, summary: `Freeze ${goods} for order ${order} (confirm: sell, cancel: unfreeze)` },
+      {
+        name: STEPS.inventory,
+        summary: `Freeze ${goods} for order ${order} (confirm: sell, cancel: unfreeze)`,
+      },
       {
         name: STEPS.coupon,
-        summary: coupon ? `Lock coupon ${coupon} for order ${order} (confirm: use, cancel: unlock)` : 'No coupon',
+        summary: coupon
+          ? `Lock coupon ${coupon} for order ${order} (confirm: use, cancel: unlock)`
+          : 'No coupon',
         skipped: !coupon,
       },
-      { name: STEPS.payment, summary: `Freeze the amount in ${customerId}'s wallet for order ${order} (confirm: debit, cancel: unfreeze)` },
+      {
+        name: STEPS.payment,
+        summary: `Freeze the amount in ${customerId}'s wallet for order ${order} (confirm: debit, cancel: unfreeze)`,
+      },
       { name: STEPS.confirm, summary: `Confirm order ${order} after every participant confirmed` },
     ],
     { tryTimeoutMs },
@@ -38,64 +46,80 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
     await saga.step({
       name: STEPS.order,
       action: () =>
-        acts.createOrder.executeWithOptions({ summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` }, [
-          { branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: 'tcc' },
-        ]),
+        acts.createOrder.executeWithOptions(
+          { summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` },
+          [{ branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: 'tcc' }],
+        ),
       compensate: (reason) =>
-        acts.cancelOrder.executeWithOptions({ summary: `order.CancelOrder: cancel order ${orderId} (${reason})` }, [
-          { branchId: STEPS.order, orderId, reason },
-        ]),
+        acts.cancelOrder.executeWithOptions(
+          { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
+          [{ branchId: STEPS.order, orderId, reason }],
+        ),
     });
 
     const participants: TccParticipant[] = [
       {
         name: STEPS.inventory,
         try: () =>
-          acts.tryReserveStock.executeWithOptions({ summary: `inventory.TryReserve: freeze ${goods} for order ${orderId}` }, [
-            { branchId: STEPS.inventory, orderId, items },
-          ]),
+          acts.tryReserveStock.executeWithOptions(
+            { summary: `inventory.TryReserve: freeze ${goods} for order ${orderId}` },
+            [{ branchId: STEPS.inventory, orderId, items }],
+          ),
         confirm: () =>
-          acts.confirmStock.executeWithOptions({ summary: `inventory.ConfirmReserve: sell ${goods} of order ${orderId}` }, [
-            { branchId: STEPS.inventory },
-          ]),
+          acts.confirmStock.executeWithOptions(
+            { summary: `inventory.ConfirmReserve: sell ${goods} of order ${orderId}` },
+            [{ branchId: STEPS.inventory }],
+          ),
         cancel: (reason) =>
-          acts.cancelStock.executeWithOptions({ summary: `inventory.CancelReserve: unfreeze ${goods} of order ${orderId} (${reason})` }, [
-            { branchId: STEPS.inventory, reason },
-          ]),
+          acts.cancelStock.executeWithOptions(
+            { summary: `inventory.CancelReserve: unfreeze ${goods} of order ${orderId} (${reason})` },
+            [{ branchId: STEPS.inventory, reason }],
+          ),
       },
     ];
     if (couponCode) {
       participants.push({
         name: STEPS.coupon,
         try: () =>
-          acts.tryLockCoupon.executeWithOptions({ summary: `coupon.TryLock: ${couponCode} for order ${orderId}` }, [
-            { branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal },
-          ]),
+          acts.tryLockCoupon.executeWithOptions(
+            { summary: `coupon.TryLock: ${couponCode} for order ${orderId}` },
+            [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
+          ),
         confirm: () =>
-          acts.confirmCoupon.executeWithOptions({ summary: `coupon.Confirm: use ${couponCode} for order ${orderId}` }, [
-            { branchId: STEPS.coupon },
-          ]),
+          acts.confirmCoupon.executeWithOptions(
+            { summary: `coupon.Confirm: use ${couponCode} for order ${orderId}` },
+            [{ branchId: STEPS.coupon }],
+          ),
         cancel: (reason) =>
-          acts.cancelCoupon.executeWithOptions({ summary: `coupon.Cancel: unlock ${couponCode} of order ${orderId} (${reason})` }, [
-            { branchId: STEPS.coupon, reason },
-          ]),
+          acts.cancelCoupon.executeWithOptions(
+            { summary: `coupon.Cancel: unlock ${couponCode} of order ${orderId} (${reason})` },
+            [{ branchId: STEPS.coupon, reason }],
+          ),
       });
     }
-    participants.push({
-      name: STEPS.payment,
-      try: () =>
-        acts.tryFreezePayment.executeWithOptions({ summary: `payment.TryFreeze: ${total} of ${customerId} for order ${orderId}` }, [
-          { branchId: STEPS.payment, customerId, orderId, amount: total },
-        ]),
-      confirm: () =>
-        acts.confirmPayment.executeWithOptions({ summary: `payment.Confirm: debit ${total} from ${customerId} for order ${orderId}` }, [
-          { branchId: STEPS.payment },
-        ]),
-      cancel: (reason) =>
-        acts.cancelPayment.executeWithOptions({ summary: `payment.Cancel: unfreeze ${total} of ${customerId} for order ${orderId} (${reason})` }, [
-          { branchId: STEPS.payment, reason },
-        ]),
-    });
+    // A coupon can cover the whole order: nothing to freeze (the wallet refuses a zero amount); the step shows skipped.
+    if (total > 0) {
+      participants.push({
+        name: STEPS.payment,
+        try: () =>
+          acts.tryFreezePayment.executeWithOptions(
+            { summary: `payment.TryFreeze: ${total} of ${customerId} for order ${orderId}` },
+            [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
+          ),
+        confirm: () =>
+          acts.confirmPayment.executeWithOptions(
+            { summary: `payment.Confirm: debit ${total} from ${customerId} for order ${orderId}` },
+            [{ branchId: STEPS.payment }],
+          ),
+        cancel: (reason) =>
+          acts.cancelPayment.executeWithOptions(
+            {
+              summary: `payment.Cancel: unfreeze ${total} of ${customerId} for order ${orderId} (${reason})`,
+            },
+            [{ branchId: STEPS.payment, reason }],
+          ),
+      });
+    }
 
     await runTcc(tx, participants, { tryTimeoutMs });
     // Every participant is confirmed: the order must follow, whatever it takes.

@@ -5,7 +5,7 @@
 import { WORKFLOW_TYPES } from '../../../workflows/names';
 import type { PlaceOrderInput, PlaceOrderResult } from '../../../workflows/contract';
 import { workflowStartOptions } from '../../../workflows/start-options';
-import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, type ActivityName, type Behavior } from './support/fake-activities';
+import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, FULL_COVER_COUPON, type ActivityName, type Behavior } from './support/fake-activities';
 import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
 
 jest.setTimeout(60_000);
@@ -77,6 +77,14 @@ test('happy path: every step once, in order; COMPLETED with the catalogue total;
     .filter((e) => e.activityTaskScheduledEventAttributes)
     .map((e) => e.userMetadata?.summary?.data && Buffer.from(e.userMetadata.summary.data).toString());
   expect(summaries).toContainEqual(expect.stringContaining(`inventory.Reserve: 2× sku-a, 1× sku-b for order ${order.orderId}`));
+});
+
+test('a coupon covering the whole order: nothing to charge, payment step skipped, COMPLETED', async () => {
+  const handle = await start({ ...input(), couponCode: FULL_COVER_COUPON });
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 0 });
+  expect(fakes.calls(handle.workflowId)).toEqual(FORWARD.filter((name) => name !== 'chargePayment'));
+  const state = await waitForTxState(handle, () => true);
+  expect(state.steps.find((s) => s.name === 'payment')).toMatchObject({ state: 'skipped', attempts: {} });
 });
 
 test('without a coupon: no coupon calls, the coupon step is skipped', async () => {

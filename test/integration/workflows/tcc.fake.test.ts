@@ -5,7 +5,7 @@
 import { WORKFLOW_TYPES } from '../../../workflows/names';
 import type { PlaceOrderInput } from '../../../workflows/contract';
 import { workflowStartOptions } from '../../../workflows/start-options';
-import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, type ActivityName, type Behavior } from './support/fake-activities';
+import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, FULL_COVER_COUPON, type ActivityName, type Behavior } from './support/fake-activities';
 import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
 
 jest.setTimeout(60_000);
@@ -96,6 +96,14 @@ test('without a coupon: two participants', async () => {
   const handle = await start(input(false));
   await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 3 * UNIT_PRICE });
   expectCalls(fakes.calls(handle.workflowId), ['quoteItems', 'createOrder'], [['tryReserveStock', 'tryFreezePayment'], ['confirmStock', 'confirmPayment']], ['confirmOrder']);
+});
+
+test('a coupon covering the whole order: no payment participant, payment step skipped', async () => {
+  const handle = await start({ ...input(), couponCode: FULL_COVER_COUPON });
+  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 0 });
+  expectCalls(fakes.calls(handle.workflowId), PREFIX, [['tryReserveStock', 'tryLockCoupon'], ['confirmStock', 'confirmCoupon']], ['confirmOrder']);
+  const state = await waitForTxState(handle, () => true);
+  expect(state.steps.find((s) => s.name === 'payment')).toMatchObject({ state: 'skipped', attempts: {} });
 });
 
 const rejections: { step: string; activity: ActivityName; reason: string }[] = [

@@ -10,6 +10,8 @@ export type ActivityName = keyof OrderActivities;
 
 export const UNIT_PRICE = 1000;
 export const COUPON_DISCOUNT = 500;
+/** A coupon whose discount covers the whole order (total 0). */
+export const FULL_COVER_COUPON = 'FREE';
 
 /** A gate a scripted call waits at until the test opens it. */
 export class Gate {
@@ -96,9 +98,9 @@ export class FakeServices {
         const lines = items.map((i) => ({ sku: i.sku, name: `product ${i.sku}`, quantity: i.quantity, unitPrice: UNIT_PRICE, lineTotal: UNIT_PRICE * i.quantity }));
         return { lines, subtotal: lines.reduce((sum, l) => sum + l.lineTotal, 0) };
       },
-      quoteCoupon: async () => {
+      quoteCoupon: async ({ code, orderAmount }) => {
         await this.perform('quoteCoupon');
-        return { discount: COUPON_DISCOUNT };
+        return { discount: code === FULL_COVER_COUPON ? orderAmount : COUPON_DISCOUNT };
       },
       createOrder: async ({ lines, discount }) => order('createOrder', lines.reduce((sum, l) => sum + l.lineTotal, 0) - discount),
       confirmOrder: async () => order('confirmOrder', 0),
