@@ -27,6 +27,7 @@ stage "stack up (Temporal, Kafka, PostgreSQL)" tsx scripts/stack/cli.ts up
 # A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
 stage "migrate the databases" tsx scripts/migrate.ts
 stage "unit tests" jest --selectProjects unit
+stage "chromium for the Temporal UI browser check" bash scripts/ensure-chromium.sh
 stage "integration tests" jest --selectProjects integration --runInBand
 
 echo
