@@ -77,6 +77,8 @@ export interface RelayConfig {
   pollIntervalMs: number;
   /** Rows claimed per round trip (DTX_RELAY_BATCH). */
   batchSize: number;
+  /** Claim→send→mark loops per database, each with its own producer, overlapping each other (DTX_RELAY_WORKERS). */
+  workersPerDatabase: number;
   /** Send attempts before a row is marked dead (DTX_RELAY_MAX_ATTEMPTS). */
   maxAttempts: number;
   /** Sent rows older than this are deleted (DTX_RELAY_RETENTION_HOURS). */
@@ -247,6 +249,7 @@ function loadRelayConfig(env: Env, databases: Record<DatabaseName, string>): Rel
     databaseUrls,
     pollIntervalMs: int(env, 'DTX_RELAY_POLL_MS', 1000, 10, 3_600_000),
     batchSize: int(env, 'DTX_RELAY_BATCH', 500, 1, 10_000),
+    workersPerDatabase: int(env, 'DTX_RELAY_WORKERS', 2, 1, 32),
     maxAttempts: int(env, 'DTX_RELAY_MAX_ATTEMPTS', 10, 1, 1000),
     retentionHours: int(env, 'DTX_RELAY_RETENTION_HOURS', 24, 0, 24 * 365),
     claimLeaseMs: int(env, 'DTX_RELAY_LEASE_MS', 30_000, 100, 3_600_000),

@@ -26,7 +26,7 @@ interface ClaimedRecord {
   aggregate_type: string;
   aggregate_id: string;
   event_type: string;
-  payload: unknown;
+  payload_json: string;
   headers: Record<string, unknown> | null;
   created_at: Date;
   attempts: number;
@@ -85,7 +85,7 @@ set claimed_by = :relayId, claimed_until = now() + :leaseMs::float8 * interval '
 from claimable
 where o.id = claimable.id
 returning o.id, o.seq::text as seq, o.txid::text as txid, o.aggregate_type, o.aggregate_id, o.event_type,
-  o.payload, o.headers, o.created_at, o.attempts
+  o.payload::text as payload_json, o.headers, o.created_at, o.attempts
 `;
 
 /** (txid, seq) order: the order rows must reach Kafka in, per aggregate. */
@@ -108,7 +108,7 @@ export async function claimBatch(db: Knex, relayId: string, batch: number, lease
         aggregateType: r.aggregate_type,
         aggregateId: r.aggregate_id,
         eventType: r.event_type,
-        payload: r.payload,
+        payloadJson: r.payload_json,
         headers: r.headers ?? {},
         createdAt: r.created_at,
         attempts: r.attempts,

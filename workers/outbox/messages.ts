@@ -31,7 +31,7 @@ export function toKafkaMessage(row: OutboxRow): Message {
     [EVENT_HEADERS.aggregateId]: row.aggregateId,
     [EVENT_HEADERS.occurredAt]: row.createdAt.toISOString(),
   });
-  return { key: row.aggregateId, value: JSON.stringify(row.payload), headers };
+  return { key: row.aggregateId, value: row.payloadJson, headers };
 }
 
 /** Rows grouped by topic, each topic's messages in the rows' order (kafkajs keeps it per partition). */

@@ -59,7 +59,6 @@ class DatabaseLane {
   kafkaFailures = 0;
   dbFailures = 0;
   running: Promise<void> | undefined;
-  listener: OutboxListener | undefined;
 
   /**
    * Each database has its own producer: sends on one idempotent producer must not overlap, because after a failed
@@ -100,6 +99,7 @@ export class OutboxRelay {
   private readonly logger: Logger;
   private readonly databases: OutboxDatabase[];
   private readonly lanes: DatabaseLane[];
+  private readonly listeners: OutboxListener[] = [];
   private readonly faults: RelayFaults;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping = false;
@@ -115,8 +115,15 @@ export class OutboxRelay {
     const { databaseUrls, ...configured } = config.relay;
     this.settings = { ...configured, ...options.settings };
     this.logger = createLogger('relay', { relayId: this.relayId });
-    this.databases = openOutboxDatabases(options.databaseUrls ?? databaseUrls, { applicationName: 'dtx-relay' });
-    this.lanes = this.databases.map((d) => new DatabaseLane(d, new OutboxSender(kafka, this.logger.child({ database: d.name }))));
+    this.databases = openOutboxDatabases(options.databaseUrls ?? databaseUrls, {
+      applicationName: 'dtx-relay',
+      poolMax: this.settings.workersPerDatabase + 2,
+    });
+    // Several workers per database overlap one batch's claim/mark with another's send. Claims never give two
+    // workers rows of the same aggregate (claim.ts), so they are as safe as separate relays.
+    this.lanes = this.databases.flatMap((d) =>
+      Array.from({ length: this.settings.workersPerDatabase }, () => new DatabaseLane(d, new OutboxSender(kafka, this.logger.child({ database: d.name })))),
+    );
     this.faults = parseRelayFaults(config.faults);
   }
 
@@ -141,11 +148,13 @@ export class OutboxRelay {
       'outbox relay starting',
     );
     if (this.options.createTopics !== false) void this.ensureTopicsInBackground();
-    for (const lane of this.lanes) {
-      lane.listener = new OutboxListener(lane.database.url, () => lane.wake(), this.logger.child({ database: lane.database.name }));
-      lane.listener.start();
-      lane.running = this.loop(lane);
+    for (const database of this.databases) {
+      const lanes = this.lanes.filter((l) => l.database === database);
+      const listener = new OutboxListener(database.url, () => lanes.forEach((l) => l.wake()), this.logger.child({ database: database.name }));
+      listener.start();
+      this.listeners.push(listener);
     }
+    for (const lane of this.lanes) lane.running = this.loop(lane);
     this.timers.push(setInterval(() => void this.purge(), RETENTION_EVERY_MS));
     if (this.settings.lagLogIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.logLag(), this.settings.lagLogIntervalMs));
@@ -179,7 +188,10 @@ export class OutboxRelay {
         } else {
           if (lane.kafkaFailures > 0) log.info({ afterFailures: lane.kafkaFailures }, 'kafka reachable again');
           lane.kafkaFailures = 0;
-          if (round.claimed > 0) continue;
+          if (round.claimed > 0) {
+            lane.horizonRechecks = 0;
+            continue;
+          }
           waitMs = await this.idleWait(lane);
         }
       } catch (error) {
@@ -304,7 +316,7 @@ export class OutboxRelay {
 
   /** Whether every database's LISTEN connection is up. */
   get listening(): boolean {
-    return this.lanes.every((l) => l.listener?.listening === true);
+    return this.listeners.length === this.databases.length && this.listeners.every((l) => l.listening);
   }
 
   /** Rows this relay has delivered since it started. */
@@ -319,7 +331,7 @@ export class OutboxRelay {
     this.timers.forEach((t) => clearInterval(t));
     for (const lane of this.lanes) lane.wake();
     await Promise.all(this.lanes.map((l) => l.running ?? Promise.resolve()));
-    await Promise.all(this.lanes.map((l) => (l.listener ? l.listener.stop() : Promise.resolve())));
+    await Promise.all(this.listeners.map((l) => l.stop()));
     await Promise.all(this.lanes.map((l) => l.sender.close()));
     await closeOutboxDatabases(this.databases);
     this.logger.info({ sentTotal: this.sentTotal }, 'outbox relay stopped');

@@ -11,7 +11,8 @@ export interface OutboxRow {
   aggregateType: string;
   aggregateId: string;
   eventType: string;
-  payload: unknown;
+  /** The jsonb payload as JSON text (sent as is: no parse/stringify round trip). */
+  payloadJson: string;
   headers: Record<string, unknown>;
   createdAt: Date;
   attempts: number;

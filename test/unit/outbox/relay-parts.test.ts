@@ -16,7 +16,7 @@ function row(overrides: Partial<OutboxRow> = {}): OutboxRow {
     aggregateType: 'order',
     aggregateId: 'o-1',
     eventType: 'OrderCreated',
-    payload: { orderId: 'o-1' },
+    payloadJson: '{"orderId": "o-1"}',
     headers: {},
     createdAt: new Date('2026-01-01T00:00:00Z'),
     attempts: 0,
