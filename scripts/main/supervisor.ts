@@ -53,7 +53,7 @@ export interface SupervisorOptions {
   selfName?: string;
 }
 
-type PartState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'gave-up';
+export type PartState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'gave-up';
 
 /** A part failed for good (gave up after rapid crashes) or did not become ready in time. */
 export class PartFailedError extends Error {
@@ -71,6 +71,17 @@ const LAST_LINES_KEPT = 20;
 const PROBE_INTERVAL_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** True when `promise` settles within `ms`, false otherwise (the timer does not outlive the race). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** "12:00:01" */
 function clockNow(): string {
@@ -163,6 +174,17 @@ export class Supervisor {
   shutdown(): Promise<void> {
     this.shutdownDone ??= this.runShutdown();
     return this.shutdownDone;
+  }
+
+  /** Each part: its current child's pid (while alive), state, readiness and restarts so far. */
+  status(): { name: string; pid?: number; state: PartState; ready: boolean; restarts: number }[] {
+    return [...this.parts.values()].map((part) => ({
+      name: part.spec.name,
+      pid: part.alive ? part.child?.pid : undefined,
+      state: part.state,
+      ready: part.ready,
+      restarts: part.restarts,
+    }));
   }
 
   /** Sends `signal` to every live child's process group at once (a second Ctrl-C). */
@@ -288,7 +310,7 @@ export class Supervisor {
     part.state = 'stopping';
     this.signalPart(part, 'SIGTERM');
     const exited = part.exited ?? Promise.resolve();
-    const inTime = await Promise.race([exited.then(() => true), sleep(part.spec.stopTimeoutMs).then(() => false)]);
+    const inTime = await settlesWithin(exited, part.spec.stopTimeoutMs);
     if (inTime) {
       const child = part.child!;
       const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode ?? '?'}`;
@@ -297,7 +319,7 @@ export class Supervisor {
     }
     this.report(`${part.spec.name} did not stop within ${seconds(part.spec.stopTimeoutMs)} of SIGTERM; sending SIGKILL`);
     this.signalPart(part, 'SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
+    await settlesWithin(exited, 5_000);
   }
 
   private async runShutdown(): Promise<void> {
