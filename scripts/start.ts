@@ -33,7 +33,8 @@ async function main(): Promise<number> {
   let firstSignalAt = 0;
   let stopRequested: (signal: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
-  const onSignal = (why: string) => {
+  /** A stop request; a later signal (not a repeat of the same Ctrl-C) kills the parts at once. */
+  const onSignal = (why: string, escalate = true) => {
     const now = Date.now();
     if (firstSignalAt === 0) {
       firstSignalAt = now;
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
       }
       report(`${why}: stopping dtx (Ctrl-C again to kill the parts at once)`);
       stopRequested(why);
-    } else if (now - firstSignalAt > SIGNAL_DEBOUNCE_MS) {
+    } else if (escalate && now - firstSignalAt > SIGNAL_DEBOUNCE_MS) {
       report(`${why} again: killing every part now`);
       supervisor.killAll('SIGKILL');
     }
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
   const parentWatch = setInterval(() => {
     if (process.ppid === parentPid) return;
     clearInterval(parentWatch);
-    onSignal(`parent process ${parentPid} exited`);
+    onSignal(`parent process ${parentPid} exited`, false);
   }, 1_000);
   parentWatch.unref();
 
