@@ -91,6 +91,8 @@ export interface RelayConfig {
   backoffMaxMs: number;
   /** How often the relay logs its lag (DTX_RELAY_LAG_LOG_MS; 0 = never). */
   lagLogIntervalMs: number;
+  /** Days a consumer's inbox rows are kept (DTX_INBOX_RETENTION_DAYS); the dedup window of redeliveries. */
+  inboxRetentionDays: number;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -256,6 +258,7 @@ function loadRelayConfig(env: Env, databases: Record<DatabaseName, string>): Rel
     backoffBaseMs,
     backoffMaxMs,
     lagLogIntervalMs: int(env, 'DTX_RELAY_LAG_LOG_MS', 30_000, 0, 3_600_000),
+    inboxRetentionDays: int(env, 'DTX_INBOX_RETENTION_DAYS', 7, 1, 3650),
   };
 }
 

@@ -28,6 +28,23 @@ export async function handleOnce(db: Knex, consumer: string, event: InboxEvent, 
   });
 }
 
+/**
+ * Deletes `consumer`'s inbox rows older than `retentionDays`, in small batches; returns how many. A redelivery older
+ * than that is no longer recognised, so the handler's own effect must also be unique per event (the timeline's is).
+ */
+export async function purgeInbox(db: Knex, consumer: string, retentionDays: number, batch = 1000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await db.raw<{ rowCount: number }>(
+      `delete from inbox where ctid in (
+         select ctid from inbox where consumer = ? and processed_at < now() - ?::int * interval '1 day' limit ?::int)`,
+      [consumer, retentionDays, batch],
+    );
+    deleted += result.rowCount;
+    if (result.rowCount < batch) return deleted;
+  }
+}
+
 export interface IdempotentConsumerOptions {
   kafka: Kafka;
   db: Knex;

@@ -1,6 +1,7 @@
 /** The outbox databases a relay (or the API/CLI) works on: one knex pool per URL, named after the database. */
 import knex, { type Knex } from 'knex';
 import { loadConfig } from '../../common/config';
+import { createLogger } from '../../common/logger';
 
 export interface OutboxDatabase {
   /** The database's name (path of its URL), e.g. dtx_order. */
@@ -19,6 +20,14 @@ export function openOutboxDatabases(
   urls: readonly string[] = loadConfig().relay.databaseUrls,
   options: { poolMax?: number; applicationName?: string } = {},
 ): OutboxDatabase[] {
+  const logger = createLogger('outbox-db');
+  // knex prints pool warnings (e.g. "Acquire connection error" while a database restarts) to the console by default
+  const log = {
+    warn: (message: unknown) => logger.warn({ knex: String(message) }, 'knex warning'),
+    error: (message: unknown) => logger.error({ knex: String(message) }, 'knex error'),
+    deprecate: (message: unknown) => logger.debug({ knex: String(message) }, 'knex deprecation'),
+    debug: (message: unknown) => logger.debug({ knex: String(message) }, 'knex debug'),
+  };
   return urls.map((url) => ({
     name: databaseNameOf(url),
     url,
@@ -27,6 +36,7 @@ export function openOutboxDatabases(
       connection: { connectionString: url, application_name: options.applicationName ?? 'dtx-outbox' },
       pool: { min: 0, max: options.poolMax ?? 4 },
       acquireConnectionTimeout: 10_000,
+      log,
     }),
   }));
 }

@@ -4,10 +4,12 @@ import type { Knex } from 'knex';
 import { loadConfig, type Config } from '../../common/config';
 import { createDb } from '../../common/db';
 import { createKafka, EVENT_TOPICS, ensureTopics } from '../../common/kafka';
-import { createLogger } from '../../common/logger';
+import { createLogger, type Logger } from '../../common/logger';
 import { migrateDatabase } from '../../services/migrate';
-import { IdempotentConsumer } from '../inbox/consumer';
+import { IdempotentConsumer, purgeInbox } from '../inbox/consumer';
 import { projectEvent } from './project';
+
+const INBOX_PURGE_EVERY_MS = 60 * 60_000;
 
 /** The projector's name in the inbox table. */
 export const TIMELINE_CONSUMER = 'timeline-projector';
@@ -29,10 +31,21 @@ export interface TimelineProjectorOptions {
 }
 
 export class TimelineProjector {
+  private readonly purgeTimer: NodeJS.Timeout;
+
   private constructor(
     private readonly consumer: IdempotentConsumer,
     readonly db: Knex,
-  ) {}
+    retentionDays: number,
+    logger: Logger,
+  ) {
+    this.purgeTimer = setInterval(() => {
+      purgeInbox(db, TIMELINE_CONSUMER, retentionDays)
+        .then((deleted) => deleted > 0 && logger.info({ deleted }, 'deleted inbox rows past retention'))
+        .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'inbox cleanup failed'));
+    }, INBOX_PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
 
   static async start(options: TimelineProjectorOptions = {}): Promise<TimelineProjector> {
     const config = options.config ?? loadConfig();
@@ -54,7 +67,7 @@ export class TimelineProjector {
         onFatal: options.onFatal,
       });
       logger.info({ groupId: options.groupId ?? TIMELINE_GROUP_ID, topics: EVENT_TOPICS }, 'timeline projector started');
-      return new TimelineProjector(consumer, db);
+      return new TimelineProjector(consumer, db, config.relay.inboxRetentionDays, logger);
     } catch (error) {
       await db.destroy();
       throw error;
@@ -72,6 +85,7 @@ export class TimelineProjector {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.purgeTimer);
     await this.consumer.stop();
     await this.db.destroy();
   }
