@@ -34,24 +34,11 @@ describe('three relays at once', () => {
     const run = runId('conc');
     const capture = await captureMessages(kafka, (id) => id.startsWith(run));
     cleanups.push(() => capture.stop());
-    const relays = ['a', 'b', 'c'].map((name) => {
-      const relay = OutboxRelay.start({
-        databaseUrls: [scratch.url],
-        kafka,
-        createTopics: false,
-        relayId: `${run}-relay-${name}`,
-        // small batches so the relays interleave on the same aggregates many times
-        settings: { batchSize: 50, pollIntervalMs: 200, lagLogIntervalMs: 0 },
-      });
-      cleanups.push(() => relay.stop());
-      return relay;
-    });
-
     // Writers commit concurrently, so transactions take txids in one order and commit in another.
     let next = 0;
     const aggregateTypes = ['order', 'inventory', 'coupon', 'payment'];
-    async function writer(): Promise<void> {
-      while (next < TRANSACTIONS) {
+    async function writer(until: number): Promise<void> {
+      while (next < until) {
         const n = next++;
         const size = 1 + (n % 4);
         await commitEvents(
@@ -68,12 +55,55 @@ describe('three relays at once', () => {
         );
       }
     }
-    await Promise.all(Array.from({ length: WRITERS }, writer));
+    // A backlog first (several rows per aggregate, so batches cut through aggregates), then the relays start
+    // while the writers go on.
+    const backlog = Math.floor(TRANSACTIONS / 2);
+    await Promise.all(Array.from({ length: WRITERS }, () => writer(backlog)));
+    const relays = ['a', 'b', 'c'].map((name) => {
+      const relay = OutboxRelay.start({
+        databaseUrls: [scratch.url],
+        kafka,
+        createTopics: false,
+        relayId: `${run}-relay-${name}`,
+        // small batches so the relays interleave on the same aggregates many times
+        settings: { batchSize: 50, pollIntervalMs: 200, lagLogIntervalMs: 0 },
+      });
+      cleanups.push(() => relay.stop());
+      return relay;
+    });
+
+    // The invariant behind per-aggregate order, sampled all along: a live claim always starts at its aggregate's
+    // first unsent row and has no hole (no earlier unsent row left unclaimed or held by another relay).
+    let sampling = true;
+    let samples = 0;
+    const violations: string[] = [];
+    const sampler = (async () => {
+      while (sampling) {
+        const result = await scratch.db.raw<{ rows: { aggregate_id: string; claimed_by: string }[] }>(
+          `select r.aggregate_id, r.claimed_by from outbox r
+           where r.status = 'pending' and r.claimed_until > now() and r.aggregate_id like ?
+             and exists (
+               select 1 from outbox e
+               where e.aggregate_type = r.aggregate_type and e.aggregate_id = r.aggregate_id and e.status <> 'sent'
+                 and (e.txid, e.seq) < (r.txid, r.seq)
+                 and (e.claimed_by is distinct from r.claimed_by or e.claimed_until is null or e.claimed_until <= now()))`,
+          [`${run}-%`],
+        );
+        samples += 1;
+        violations.push(...result.rows.map((r) => `${r.aggregate_id} claimed by ${r.claimed_by} behind someone else's row`));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    await Promise.all(Array.from({ length: WRITERS }, () => writer(TRANSACTIONS)));
 
     const rows = await storedRows(scratch.db, run);
     expect(rows.length).toBeGreaterThan(3000);
     await capture.waitFor((m) => new Set(m.map((x) => x.eventId)).size >= rows.length, `${rows.length} events`, 120_000);
     await eventually(async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'), 'every row marked sent');
+    sampling = false;
+    await sampler;
+    expect(samples).toBeGreaterThan(10);
+    expect(violations.slice(0, 5)).toEqual([]);
 
     const delivered = firstOccurrences(capture.messages);
     expect(delivered.map((m) => m.eventId).sort()).toEqual(rows.map((r) => r.id).sort());
