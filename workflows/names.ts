@@ -67,13 +67,21 @@ export const BARRIER_OPS = ['action', 'compensate', 'try', 'confirm', 'cancel'] 
 export type BarrierOp = (typeof BARRIER_OPS)[number];
 
 /** ApplicationFailure types the activities raise for non-business, non-retryable gRPC codes. */
-export const ERROR_TYPES = { invalidArgument: 'InvalidArgument', notFound: 'NotFound', alreadyExists: 'AlreadyExists' } as const;
+export const ERROR_TYPES = {
+  invalidArgument: 'InvalidArgument',
+  notFound: 'NotFound',
+  alreadyExists: 'AlreadyExists',
+} as const;
 
 /**
  * Error types that end a forward step at once even if an activity marked them retryable (a safety net: the
  * activities mark every non-transient failure, e.g. a FAILED_PRECONDITION reason, non-retryable themselves).
  */
-export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [ERROR_TYPES.invalidArgument, ERROR_TYPES.notFound, ERROR_TYPES.alreadyExists];
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
+  ERROR_TYPES.invalidArgument,
+  ERROR_TYPES.notFound,
+  ERROR_TYPES.alreadyExists,
+];
 
 /** Why a transaction stopped when no service rejected it. */
 export const ABORT_REASONS = { cancelled: 'CANCELLED', tryTimeout: 'TRY_TIMEOUT' } as const;

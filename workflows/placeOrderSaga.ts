@@ -7,7 +7,7 @@ import type { PlaceOrderInput, PlaceOrderResult } from './contract';
 import { runSaga } from './lib';
 import { STEPS } from './names';
 import { acts } from './order/activities';
-import { describeItems, openOrderTx, orderResult, quoteOrder, quoteSummary } from './order/flow';
+import { describeItems, openOrderTx, orderResult, orderStep, quoteOrder, quoteSummary } from './order/flow';
 
 export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrderResult> {
   const { orderId, customerId, items, couponCode } = input;
@@ -27,21 +27,9 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
 
   const outcome = await runSaga(tx, async (saga) => {
     const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input) });
-    const { lines, subtotal, discount, total } = quote;
+    const { subtotal, total } = quote;
 
-    await saga.step({
-      name: STEPS.order,
-      action: () =>
-        acts.createOrder.executeWithOptions(
-          { summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` },
-          [{ branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: 'saga' }],
-        ),
-      compensate: (reason) =>
-        acts.cancelOrder.executeWithOptions(
-          { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
-          [{ branchId: STEPS.order, orderId, reason }],
-        ),
-    });
+    await saga.step(orderStep(input, 'saga', quote));
 
     await saga.step({
       name: STEPS.inventory,

@@ -7,7 +7,7 @@ import { DEFAULT_TRY_TIMEOUT_MS, type PlaceOrderInput, type PlaceOrderResult } f
 import { runSaga, runTcc, type TccParticipant } from './lib';
 import { STEPS } from './names';
 import { acts } from './order/activities';
-import { describeItems, openOrderTx, orderResult, quoteOrder, quoteSummary } from './order/flow';
+import { describeItems, openOrderTx, orderResult, orderStep, quoteOrder, quoteSummary } from './order/flow';
 
 export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderResult> {
   const { orderId, customerId, items, couponCode } = input;
@@ -41,21 +41,9 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
 
   const outcome = await runSaga(tx, async (saga) => {
     const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input) });
-    const { lines, subtotal, discount, total } = quote;
+    const { subtotal, total } = quote;
 
-    await saga.step({
-      name: STEPS.order,
-      action: () =>
-        acts.createOrder.executeWithOptions(
-          { summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` },
-          [{ branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: 'tcc' }],
-        ),
-      compensate: (reason) =>
-        acts.cancelOrder.executeWithOptions(
-          { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
-          [{ branchId: STEPS.order, orderId, reason }],
-        ),
-    });
+    await saga.step(orderStep(input, 'tcc', quote));
 
     const participants: TccParticipant[] = [
       {

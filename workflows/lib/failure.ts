@@ -1,5 +1,11 @@
 /** How the library reads a failed call, and the error that ends a transaction's forward phase. */
-import { ActivityFailure, ApplicationFailure, TimeoutFailure, TemporalFailure, isCancellation } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  TemporalFailure,
+  isCancellation,
+} from '@temporalio/workflow';
 import { ABORT_REASONS } from '../names';
 
 /** A failed attempt as the library records it. */
@@ -15,7 +21,11 @@ export function describeFailure(err: unknown, nonRetryableTypes: readonly string
   const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     const type = cause.type ?? 'Error';
-    return { type, message: cause.message, nonRetryable: cause.nonRetryable || nonRetryableTypes.includes(type) };
+    return {
+      type,
+      message: cause.message,
+      nonRetryable: cause.nonRetryable || nonRetryableTypes.includes(type),
+    };
   }
   if (cause instanceof TimeoutFailure) {
     return { type: 'Timeout', message: `${cause.timeoutType} timeout`, nonRetryable: false };

@@ -39,7 +39,9 @@ export class Saga {
    */
   async pivot<T>(name: string, action: () => Promise<T>): Promise<T> {
     this.enter(name);
-    return CancellationScope.nonCancellable(() => this.tx.run(name, 'action', action, this.tx.definitivePolicy));
+    return CancellationScope.nonCancellable(() =>
+      this.tx.run(name, 'action', action, this.tx.definitivePolicy),
+    );
   }
 
   /** Runs a block that is not a single step (e.g. a TCC coordinator); a TxAborted from it compensates the saga. */
@@ -84,7 +86,8 @@ export async function runSaga<T>(tx: Transaction, body: (saga: Saga) => Promise<
   } catch (err) {
     let failure: TxAborted;
     if (err instanceof TxAborted) failure = err;
-    else if (isCancellation(err)) failure = new TxAborted(saga.currentStep, ABORT_REASONS.cancelled, 'cancel requested');
+    else if (isCancellation(err))
+      failure = new TxAborted(saga.currentStep, ABORT_REASONS.cancelled, 'cancel requested');
     else throw err;
     await saga.compensate(failure);
     tx.finish('COMPENSATED', failure);

@@ -27,7 +27,11 @@ export interface TccOptions {
  * Runs the try phase, then confirms all or cancels all. Resolves once every participant is confirmed;
  * throws TxAborted once every participant is cancelled (the caller then undoes its own earlier steps).
  */
-export async function runTcc(tx: Transaction, participants: TccParticipant[], options: TccOptions): Promise<void> {
+export async function runTcc(
+  tx: Transaction,
+  participants: TccParticipant[],
+  options: TccOptions,
+): Promise<void> {
   const abort = await tryAll(tx, participants, options);
   if (!abort) {
     await Promise.all(participants.map((p) => tx.settle(p.name, 'confirm', p.confirm)));
@@ -40,10 +44,18 @@ export async function runTcc(tx: Transaction, participants: TccParticipant[], op
 }
 
 /** The try phase; returns why it failed, or undefined when every try succeeded and nobody asked to cancel. */
-async function tryAll(tx: Transaction, participants: TccParticipant[], { tryTimeoutMs }: TccOptions): Promise<TxAborted | undefined> {
+async function tryAll(
+  tx: Transaction,
+  participants: TccParticipant[],
+  { tryTimeoutMs }: TccOptions,
+): Promise<TxAborted | undefined> {
   const root = CancellationScope.current();
   if (root.consideredCancelled) {
-    return new TxAborted(participants[0]?.name ?? 'try', ABORT_REASONS.cancelled, 'cancel requested before the tries');
+    return new TxAborted(
+      participants[0]?.name ?? 'try',
+      ABORT_REASONS.cancelled,
+      'cancel requested before the tries',
+    );
   }
   let abort: TxAborted | undefined;
   let timedOut = false;
@@ -53,18 +65,32 @@ async function tryAll(tx: Transaction, participants: TccParticipant[], { tryTime
   // Why a try was interrupted: the deadline, a sibling's failure, or a cancel request.
   const interrupted = (): FailureInfo =>
     timedOut
-      ? { type: ABORT_REASONS.tryTimeout, message: `try deadline of ${tryTimeoutMs} ms passed`, nonRetryable: true }
-      : { type: ABORT_REASONS.cancelled, message: abort ? `aborted: ${abort.message}` : 'cancel requested', nonRetryable: true };
+      ? {
+          type: ABORT_REASONS.tryTimeout,
+          message: `try deadline of ${tryTimeoutMs} ms passed`,
+          nonRetryable: true,
+        }
+      : {
+          type: ABORT_REASONS.cancelled,
+          message: abort ? `aborted: ${abort.message}` : 'cancel requested',
+          nonRetryable: true,
+        };
 
-  const timer = deadline.run(() => sleep(tryTimeoutMs)).then(
-    () => {
-      timedOut = true;
-      const late = participants.find((p) => tx.step(p.name).state === 'running');
-      abort ??= new TxAborted(late?.name ?? 'try', ABORT_REASONS.tryTimeout, `try deadline of ${tryTimeoutMs} ms passed`);
-      tries.cancel();
-    },
-    () => undefined, // the deadline scope was cancelled: the tries finished first
-  );
+  const timer = deadline
+    .run(() => sleep(tryTimeoutMs))
+    .then(
+      () => {
+        timedOut = true;
+        const late = participants.find((p) => tx.step(p.name).state === 'running');
+        abort ??= new TxAborted(
+          late?.name ?? 'try',
+          ABORT_REASONS.tryTimeout,
+          `try deadline of ${tryTimeoutMs} ms passed`,
+        );
+        tries.cancel();
+      },
+      () => undefined, // the deadline scope was cancelled: the tries finished first
+    );
 
   await tries.run(() =>
     Promise.all(
@@ -82,7 +108,11 @@ async function tryAll(tx: Transaction, participants: TccParticipant[], { tryTime
   deadline.cancel();
   await timer;
   if (!abort && root.consideredCancelled) {
-    abort = new TxAborted(participants[participants.length - 1]?.name ?? 'try', ABORT_REASONS.cancelled, 'cancel requested');
+    abort = new TxAborted(
+      participants[participants.length - 1]?.name ?? 'try',
+      ABORT_REASONS.cancelled,
+      'cancel requested',
+    );
   }
   return abort;
 }

@@ -7,7 +7,14 @@
  * and the last error of a step truthfully while it is still retrying (an activity's server-side
  * retries are invisible to the workflow until they end).
  */
-import { CancellationScope, isCancellation, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  setCurrentDetails,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { ABORT_REASONS, type BarrierOp, type StepState, type TxStatus } from '../names';
 import { TX_STATUS } from '../search-attributes';
 import { describeFailure, TxAborted, type FailureInfo } from './failure';
@@ -69,9 +76,12 @@ export class Transaction<Extra extends object = object> {
     readonly extra: Extra,
   ) {
     this.retry = spec.retry;
-    const steps = spec.steps.map(
-      (s): StepView => ({ name: s.name, summary: s.summary, state: s.skipped ? 'skipped' : 'pending', attempts: {} }),
-    );
+    const steps = spec.steps.map((s): StepView => ({
+      name: s.name,
+      summary: s.summary,
+      state: s.skipped ? 'skipped' : 'pending',
+      attempts: {},
+    }));
     steps.forEach((s) => this.byName.set(s.name, s));
     this.core = { mode: spec.mode, status: 'RUNNING', steps };
     this.publish();
@@ -102,10 +112,18 @@ export class Transaction<Extra extends object = object> {
   }
 
   /** Until a definitive answer: transient failures retried forever, a rejection stops (the pivot). */
-  readonly definitivePolicy: CallPolicy = { maxAttempts: Infinity, maxElapsedMs: Infinity, stopOnNonRetryable: true };
+  readonly definitivePolicy: CallPolicy = {
+    maxAttempts: Infinity,
+    maxElapsedMs: Infinity,
+    stopOnNonRetryable: true,
+  };
 
   /** Until success, whatever the failure (compensations, confirms, cancels). */
-  readonly untilSuccessPolicy: CallPolicy = { maxAttempts: Infinity, maxElapsedMs: Infinity, stopOnNonRetryable: false };
+  readonly untilSuccessPolicy: CallPolicy = {
+    maxAttempts: Infinity,
+    maxElapsedMs: Infinity,
+    stopOnNonRetryable: false,
+  };
 
   /**
    * Runs one call of a step as a retry loop: each attempt is counted and its failure recorded before the backoff.
@@ -116,7 +134,11 @@ export class Transaction<Extra extends object = object> {
     op: BarrierOp,
     call: () => Promise<T>,
     policy: CallPolicy,
-    onCancel: () => FailureInfo = () => ({ type: ABORT_REASONS.cancelled, message: 'cancel requested', nonRetryable: true }),
+    onCancel: () => FailureInfo = () => ({
+      type: ABORT_REASONS.cancelled,
+      message: 'cancel requested',
+      nonRetryable: true,
+    }),
   ): Promise<T> {
     const step = this.step(name);
     const firstAt = Date.now();
@@ -189,7 +211,10 @@ export class Transaction<Extra extends object = object> {
 
   private backoffMs(attempt: number, failingForMs: number): number {
     const { initialIntervalMs, backoffCoefficient, maximumIntervalMs } = this.retry;
-    const cap = failingForMs > LONG_OUTAGE_AFTER_MS ? Math.max(maximumIntervalMs, LONG_OUTAGE_INTERVAL_MS) : maximumIntervalMs;
+    const cap =
+      failingForMs > LONG_OUTAGE_AFTER_MS
+        ? Math.max(maximumIntervalMs, LONG_OUTAGE_INTERVAL_MS)
+        : maximumIntervalMs;
     return Math.min(initialIntervalMs * backoffCoefficient ** (attempt - 1), cap);
   }
 
@@ -211,7 +236,9 @@ export class Transaction<Extra extends object = object> {
       const attempts = Object.entries(s.attempts)
         .map(([op, n]) => `${op} ×${n}`)
         .join(', ');
-      const error = s.lastError ? `${s.lastError.op} #${s.lastError.attempt}: ${s.lastError.type} — ${s.lastError.message}` : '';
+      const error = s.lastError
+        ? `${s.lastError.op} #${s.lastError.attempt}: ${s.lastError.type} — ${s.lastError.message}`
+        : '';
       lines.push(`| ${cell(`${s.name}: ${s.summary}`)} | ${s.state} | ${attempts} | ${cell(error)} |`);
     }
     return lines.join('\n');

@@ -1,5 +1,11 @@
 /** What both order flows share: input checks, the transaction and its query, the quote step, the result. */
-import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   DEFAULT_RETRY_TUNING,
   txStateQuery,
@@ -8,7 +14,14 @@ import {
   type PlaceOrderResult,
   type TxState,
 } from '../contract';
-import { Transaction, TxAborted, type SagaOutcome, type StepSpec, type TxCoreState } from '../lib';
+import {
+  Transaction,
+  TxAborted,
+  type SagaOutcome,
+  type SagaStep,
+  type StepSpec,
+  type TxCoreState,
+} from '../lib';
 import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, STEPS, type TxMode } from '../names';
 import { CUSTOMER_ID, ORDER_ID, TX_MODE } from '../search-attributes';
 import { acts } from './activities';
@@ -29,7 +42,8 @@ function inputProblem(input: PlaceOrderInput): string | undefined {
   if (!Array.isArray(input.items) || input.items.length === 0) return 'items must list at least one item';
   const bad = input.items.findIndex((i) => !text(i.sku) || !Number.isInteger(i.quantity) || i.quantity <= 0);
   if (bad >= 0) return `items[${bad}] needs a sku and a positive integer quantity`;
-  if (input.couponCode !== undefined && input.couponCode !== '' && !text(input.couponCode)) return 'couponCode must be a string';
+  if (input.couponCode !== undefined && input.couponCode !== '' && !text(input.couponCode))
+    return 'couponCode must be a string';
   if (input.tryTimeoutMs !== undefined && !(Number.isInteger(input.tryTimeoutMs) && input.tryTimeoutMs > 0)) {
     return 'tryTimeoutMs must be a positive integer';
   }
@@ -83,19 +97,46 @@ export function quoteSummary(input: PlaceOrderInput): string {
 /** Read-only: prices from the inventory catalogue, the coupon's discount; the total goes to the memo. */
 export async function quoteOrder(tx: OrderTransaction, input: PlaceOrderInput): Promise<OrderQuote> {
   const { orderId, customerId, items, couponCode } = input;
-  const priced = await acts.quoteItems.executeWithOptions({ summary: `inventory.Quote: price ${describeItems(input)} for order ${orderId}` }, [
-    { items },
-  ]);
+  const priced = await acts.quoteItems.executeWithOptions(
+    { summary: `inventory.Quote: price ${describeItems(input)} for order ${orderId}` },
+    [{ items }],
+  );
   let discount = 0;
   if (couponCode) {
     const summary = `coupon.Quote: discount of ${couponCode} on ${priced.subtotal} for order ${orderId}`;
-    const coupon = await acts.quoteCoupon.executeWithOptions({ summary }, [{ code: couponCode, customerId, orderAmount: priced.subtotal }]);
+    const coupon = await acts.quoteCoupon.executeWithOptions({ summary }, [
+      { code: couponCode, customerId, orderAmount: priced.subtotal },
+    ]);
     discount = coupon.discount;
   }
-  const quote: OrderQuote = { lines: priced.lines, subtotal: priced.subtotal, discount, total: priced.subtotal - discount };
+  const quote: OrderQuote = {
+    lines: priced.lines,
+    subtotal: priced.subtotal,
+    discount,
+    total: priced.subtotal - discount,
+  };
   tx.extra.quote = quote;
   upsertMemo({ total: quote.total, subtotal: quote.subtotal, discount: quote.discount });
   return quote;
+}
+
+/** Step "order" of both modes: CreateOrder as PENDING with the quoted prices; undone by CancelOrder. */
+export function orderStep(input: PlaceOrderInput, mode: TxMode, quote: OrderQuote): SagaStep<unknown> {
+  const { orderId, customerId, couponCode } = input;
+  const { lines, discount, total } = quote;
+  return {
+    name: STEPS.order,
+    action: () =>
+      acts.createOrder.executeWithOptions(
+        { summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` },
+        [{ branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: mode }],
+      ),
+    compensate: (reason) =>
+      acts.cancelOrder.executeWithOptions(
+        { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
+        [{ branchId: STEPS.order, orderId, reason }],
+      ),
+  };
 }
 
 /** The workflow result of a finished saga body. */
