@@ -57,6 +57,8 @@ export interface Config {
   serviceAddresses: Record<ServiceName, string>;
   api: { host: string; port: number; apiKey?: string };
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  /** TCC: how long all tries together may take (DTX_TCC_TRY_TIMEOUT_MS); passed to each new transaction. */
+  tccTryTimeoutMs: number;
   /** Downloaded/built tools, shared by all clones. */
   cacheDir: string;
   /** Runtime data and logs of this checkout. */
@@ -107,12 +109,19 @@ function optional(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-export function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function int(
+  env: Env,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -166,7 +175,10 @@ export function loadConfig(env: Env = process.env): Config {
   const certPath = optional(env, 'TEMPORAL_TLS_CERT');
   const keyPath = optional(env, 'TEMPORAL_TLS_KEY');
   if ((certPath === undefined) !== (keyPath === undefined)) {
-    throw new ConfigError(certPath ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', 'TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY');
+    throw new ConfigError(
+      certPath ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT',
+      'TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY',
+    );
   }
 
   const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
@@ -178,7 +190,11 @@ export function loadConfig(env: Env = process.env): Config {
   const saslMechanism = optional(env, 'KAFKA_SASL_MECHANISM');
   let sasl: Config['kafka']['sasl'];
   if (saslMechanism !== undefined) {
-    const mechanism = oneOf(env, 'KAFKA_SASL_MECHANISM', 'plain', ['plain', 'scram-sha-256', 'scram-sha-512']);
+    const mechanism = oneOf(env, 'KAFKA_SASL_MECHANISM', 'plain', [
+      'plain',
+      'scram-sha-256',
+      'scram-sha-512',
+    ]);
     const username = optional(env, 'KAFKA_SASL_USERNAME');
     const password = optional(env, 'KAFKA_SASL_PASSWORD');
     if (!username) throw new ConfigError('KAFKA_SASL_USERNAME', 'required when KAFKA_SASL_MECHANISM is set');
@@ -186,7 +202,10 @@ export function loadConfig(env: Env = process.env): Config {
     sasl = { mechanism, username, password };
   }
 
-  const pgServer = url(env, 'DTX_PG_URL', 'postgres://postgres@127.0.0.1:5433/postgres', ['postgres:', 'postgresql:']);
+  const pgServer = url(env, 'DTX_PG_URL', 'postgres://postgres@127.0.0.1:5433/postgres', [
+    'postgres:',
+    'postgresql:',
+  ]);
   const databases = Object.fromEntries(
     DATABASE_NAMES.map((db) => {
       const variable = `DTX_${db.toUpperCase()}_DB_URL`;
@@ -195,7 +214,10 @@ export function loadConfig(env: Env = process.env): Config {
   ) as Record<DatabaseName, string>;
 
   const serviceAddresses = Object.fromEntries(
-    SERVICE_NAMES.map((s) => [s, hostPort(env, `DTX_${s.toUpperCase()}_ADDR`, `127.0.0.1:${DEFAULT_SERVICE_PORTS[s]}`)]),
+    SERVICE_NAMES.map((s) => [
+      s,
+      hostPort(env, `DTX_${s.toUpperCase()}_ADDR`, `127.0.0.1:${DEFAULT_SERVICE_PORTS[s]}`),
+    ]),
   ) as Record<ServiceName, string>;
 
   return {
@@ -226,6 +248,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentActivities: int(env, 'DTX_WORKER_MAX_ACTIVITIES', 100, 1, 10000),
       maxConcurrentWorkflowTasks: int(env, 'DTX_WORKER_MAX_WORKFLOW_TASKS', 40, 1, 10000),
     },
+    tccTryTimeoutMs: int(env, 'DTX_TCC_TRY_TIMEOUT_MS', 10_000, 100, 3_600_000),
     cacheDir: path.resolve(str(env, 'DTX_CACHE', path.join(os.homedir(), '.cache', 'dtx'))),
     dataDir: path.resolve(REPO_ROOT, str(env, 'DTX_DATA', path.join(REPO_ROOT, '.dtx'))),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -246,7 +269,11 @@ function loadRelayConfig(env: Env, databases: Record<DatabaseName, string>): Rel
       : SERVICE_NAMES.map((s) => databases[s]);
   const backoffBaseMs = int(env, 'DTX_RELAY_BACKOFF_BASE_MS', 500, 1, 3_600_000);
   const backoffMaxMs = int(env, 'DTX_RELAY_BACKOFF_MAX_MS', 60_000, 1, 86_400_000);
-  if (backoffMaxMs < backoffBaseMs) throw new ConfigError('DTX_RELAY_BACKOFF_MAX_MS', `must be >= DTX_RELAY_BACKOFF_BASE_MS (${backoffBaseMs})`);
+  if (backoffMaxMs < backoffBaseMs)
+    throw new ConfigError(
+      'DTX_RELAY_BACKOFF_MAX_MS',
+      `must be >= DTX_RELAY_BACKOFF_BASE_MS (${backoffBaseMs})`,
+    );
   return {
     databaseUrls,
     pollIntervalMs: int(env, 'DTX_RELAY_POLL_MS', 1000, 10, 3_600_000),

@@ -13,11 +13,23 @@ import type { Order } from '../../proto/gen/dtx/v1/Order';
 import { workflowStartOptions } from '../../workflows/start-options';
 import { WORKFLOW_TYPES } from '../../workflows/names';
 import { call, createServiceClients, type ServiceClients } from '../rpc/clients';
-import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '../../workers/outbox/databases';
+import {
+  closeOutboxDatabases,
+  openOutboxDatabases,
+  type OutboxDatabase,
+} from '../../workers/outbox/databases';
 import { listDeadLetters, redriveAll, redriveDeadLetter } from '../../workers/outbox/dead-letters';
 import { getOutboxLag } from '../../workers/outbox/lag';
 import { getOrderTimeline } from '../../workers/timeline/queries';
-import type { ApiDependencies, OrderReader, OrderRecord, OutboxAdmin, ReadinessProbe, TimelineReader, TransactionStarter } from './deps';
+import type {
+  ApiDependencies,
+  OrderReader,
+  OrderRecord,
+  OutboxAdmin,
+  ReadinessProbe,
+  TimelineReader,
+  TransactionStarter,
+} from './deps';
 
 /** Attempts of one Temporal call when the server does not answer (UNAVAILABLE and other retryable codes). */
 const TEMPORAL_CALL_ATTEMPTS = 5;
@@ -56,7 +68,9 @@ function orderReader(clients: () => ServiceClients): OrderReader {
   return {
     async getOrder(orderId) {
       try {
-        return orderRecordOf(await call(clients().order, 'getOrder', { orderId }, { deadlineMs: ORDER_READ_DEADLINE_MS }));
+        return orderRecordOf(
+          await call(clients().order, 'getOrder', { orderId }, { deadlineMs: ORDER_READ_DEADLINE_MS }),
+        );
       } catch (error) {
         if ((error as grpc.ServiceError).code === grpc.status.NOT_FOUND) return null;
         throw error;
@@ -65,18 +79,25 @@ function orderReader(clients: () => ServiceClients): OrderReader {
   };
 }
 
-export const startTransaction: TransactionStarter = (mode, input) => ({
-  workflowType: WORKFLOW_TYPES[mode],
-  options: workflowStartOptions(mode, input),
-});
-
+/** Starts transactions the one consistent way; a TCC gets the configured try deadline unless the input has one. */
+export function transactionStarter(config: Config): TransactionStarter {
+  return (mode, input) => ({
+    workflowType: WORKFLOW_TYPES[mode],
+    options: workflowStartOptions(
+      mode,
+      mode === 'tcc' ? { tryTimeoutMs: config.tccTryTimeoutMs, ...input } : input,
+    ),
+  });
+}
 
 export function createDependencies(config: Config = loadConfig()): Wiring {
   // a request or a command should say "Temporal does not answer" within seconds, not after the SDK's default
   // ten attempts; transient blips are still retried
   const connection = Connection.lazy({
     ...temporalConnectionOptions(config),
-    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: TEMPORAL_CALL_ATTEMPTS }))],
+    interceptors: [
+      makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: TEMPORAL_CALL_ATTEMPTS })),
+    ],
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
 
@@ -93,14 +114,20 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
   };
 
   let outboxDatabases: OutboxDatabase[] | undefined;
-  const outboxes = () => (outboxDatabases ??= openOutboxDatabases(config.relay.databaseUrls, { poolMax: 2, applicationName: 'dtx-api' }));
+  const outboxes = () =>
+    (outboxDatabases ??= openOutboxDatabases(config.relay.databaseUrls, {
+      poolMax: 2,
+      applicationName: 'dtx-api',
+    }));
   const outbox: OutboxAdmin = {
     lag: () => getOutboxLag(outboxes()),
     listDeadLetters: () => listDeadLetters(outboxes()),
     redrive: (id) => redriveDeadLetter(id, outboxes()),
     redriveAll: () => redriveAll(outboxes()),
   };
-  const timeline: TimelineReader = { getOrderTimeline: (orderId) => getOrderTimeline(orderId, db('timeline')) };
+  const timeline: TimelineReader = {
+    getOrderTimeline: (orderId) => getOrderTimeline(orderId, db('timeline')),
+  };
 
   const probes: ReadinessProbe[] = [
     {
@@ -131,7 +158,7 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
 
   return {
     temporal: { client, namespace: config.temporal.namespace, uiUrl: config.temporal.uiUrl },
-    startTransaction,
+    startTransaction: transactionStarter(config),
     orders: orderReader(clients),
     timeline,
     outbox,

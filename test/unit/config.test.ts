@@ -165,3 +165,15 @@ describe('splitHostPort', () => {
     expect(splitHostPort('[::1]:9092')).toEqual({ host: '::1', port: 9092 });
   });
 });
+
+describe('TCC try deadline', () => {
+  it('defaults to 10 s and follows DTX_TCC_TRY_TIMEOUT_MS', () => {
+    expect(loadConfig({}).tccTryTimeoutMs).toBe(10_000);
+    expect(loadConfig({ DTX_TCC_TRY_TIMEOUT_MS: '2500' }).tccTryTimeoutMs).toBe(2500);
+  });
+
+  it('rejects a value that is not a sane duration, naming the variable', () => {
+    expect(configErrorOf({ DTX_TCC_TRY_TIMEOUT_MS: '0' }).variable).toBe('DTX_TCC_TRY_TIMEOUT_MS');
+    expect(configErrorOf({ DTX_TCC_TRY_TIMEOUT_MS: '1.5s' }).variable).toBe('DTX_TCC_TRY_TIMEOUT_MS');
+  });
+});
