@@ -70,6 +70,8 @@ export function parseFaults(spec: string, methodsOf?: (service: ServiceName) => 
     const eq = rule.indexOf('=');
     if (eq < 0) throw new ConfigError(VARIABLE, `"${rule}": expected <service>.<Method>=<fault>`);
     const target = rule.slice(0, eq).trim();
+    // One DTX_FAULTS serves every process: the relay's rules are parsed (and validated) by workers/outbox/faults.ts.
+    if (target.toLowerCase().startsWith('relay.')) continue;
     const dot = target.indexOf('.');
     const service = target.slice(0, dot) as ServiceName;
     let method = target.slice(dot + 1);

@@ -2,6 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../../../common/config';
 import { faultsFor, fires, parseFaults } from '../../../services/rpc/faults';
+import { parseRelayFaults } from '../../../workers/outbox/faults';
 
 const methods = (service: string) => (service === 'payment' ? ['Charge', 'Refund', 'GetWallet'] : ['Reserve', 'GetStock']);
 
@@ -70,4 +71,13 @@ test('fires: rate 1 always, 0 never, otherwise by the random draw', () => {
   expect(fires({ ...fault, rate: 0 }, () => 0)).toBe(false);
   expect(fires(fault, () => 0.29)).toBe(true);
   expect(fires(fault, () => 0.3)).toBe(false);
+});
+
+test("the relay's rules share DTX_FAULTS: the services skip them, the relay parses them", () => {
+  const spec = 'payment.Charge=unavailable:0.5,relay.afterSend=crash:1';
+  expect(parseFaults(spec)).toEqual([
+    { service: 'payment', method: 'Charge', fault: { kind: 'fail', code: grpc.status.UNAVAILABLE, codeName: 'UNAVAILABLE', rate: 0.5 } },
+  ]);
+  expect(() => parseRelayFaults(spec)).not.toThrow();
+  expect(() => parseRelayFaults('relay.afterSend=explode:1')).toThrow(/DTX_FAULTS/);
 });
