@@ -8,19 +8,18 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { call } from '../../../services/rpc/clients';
 import type { PlaceOrderResult } from '../../../workflows/contract';
-import { WORKFLOW_TYPES } from '../../../workflows/names';
 import { TX_STATUS } from '../../../workflows/search-attributes';
-import { workflowStartOptions } from '../../../workflows/start-options';
+import { eventually } from '../api/support/system';
+import { startSystem, uid, type System } from '../workflows/support/system';
 import { ARTIFACTS_DIR, launchChromium, type Browser } from './support/browser';
-import { eventually, startDtxInProcess, uid, type DtxInProcess } from './support/dtx-in-process';
 
 jest.setTimeout(180_000);
 
-let dtx: DtxInProcess;
+let dtx: System;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  dtx = await startDtxInProcess();
+  dtx = await startSystem();
 });
 afterAll(async () => {
   await browser?.close();
@@ -45,8 +44,7 @@ test('the Temporal UI lists a compensated dtx saga under TxStatus and opens its 
   await call(dtx.clients.payment, 'credit', { branch: { txId: `seed-${customerId}`, branchId: 'credit' }, customerId, amount: 10_000 });
 
   // two of a product with one in stock: Reserve is refused, CreateOrder is compensated
-  const options = workflowStartOptions('saga', { orderId, customerId, items: [{ sku, quantity: 2 }] }, { taskQueue: dtx.taskQueue });
-  const handle = await dtx.temporal.workflow.start(WORKFLOW_TYPES.saga, options);
+  const handle = await dtx.start('saga', { orderId, customerId, items: [{ sku, quantity: 2 }] });
   const result: PlaceOrderResult = await handle.result();
   expect(result).toMatchObject({ status: 'COMPENSATED', reason: 'INSUFFICIENT_STOCK', failedStep: 'inventory' });
 
@@ -62,7 +60,7 @@ test('the Temporal UI lists a compensated dtx saga under TxStatus and opens its 
   // visibility is eventually consistent: wait until the list query the page runs finds it
   const query = `TxStatus="COMPENSATED" AND CustomerId="${customerId}"`;
   await eventually(async () => {
-    for await (const execution of dtx.temporal.workflow.list({ query })) {
+    for await (const execution of dtx.client.workflow.list({ query })) {
       if (execution.workflowId === handle.workflowId) return true;
     }
     return undefined;
