@@ -2,12 +2,15 @@
  * `npm run bench:outbox [-- --rows N --aggregates A --batch B --rate R --seconds S]`: the relay against its physical
  * limit, in one run, on a throwaway database and its own topic (`dtx.bench.events`, so no projector sees it):
  *
- *  (a) drain: N rows across A aggregates committed at once → time until the relay has delivered them (msg/s), and
+ *  (a) drain: N rows across A aggregates committed at once → time until the relay (its own process, as in production)
+ *      has delivered them (msg/s), and
  *      until a consumer has read them; then commit→consume latency p50/p99 under a steady insert load (R events/s).
  *  (b) raw: a bare idempotent kafkajs producer sending the same N messages with the same batching (B per sendBatch).
  *  Prints both and the ratio relay/raw (the raw producer is the physical limit: one producer, sequential batches).
  */
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { loadConfig } from '../../common/config';
@@ -16,7 +19,6 @@ import { appendEvent } from '../../services/outbox';
 import { topicFor } from '../../workflows/names';
 import { claimBatch, markSent } from '../../workers/outbox/claim';
 import { toTopicMessages } from '../../workers/outbox/messages';
-import { OutboxRelay } from '../../workers/outbox/relay';
 import type { OutboxRow } from '../../workers/outbox/types';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db';
 import { startCounter } from './counter';
@@ -51,6 +53,37 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** Rows of the scratch outbox not yet marked sent (the relay marks a row sent once Kafka acknowledged it). */
+async function undeliveredRows(scratch: ScratchDatabase): Promise<number> {
+  const result = await scratch.db.raw<{ rows: { n: string }[] }>(`select count(*) as n from outbox where status <> 'sent'`);
+  return Number(result.rows[0].n);
+}
+
+/** `workers/outbox-relay.ts` as a child process draining only the scratch database, with the benchmark's settings. */
+function startRelayProcess(databaseUrl: string, options: Options): { stop(): Promise<void> } {
+  const root = path.resolve(__dirname, '..', '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'outbox-relay.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DTX_RELAY_DB_URLS: databaseUrl,
+      DTX_RELAY_BATCH: String(options.batch),
+      DTX_RELAY_WORKERS: String(options.workers),
+      DTX_RELAY_POLL_MS: '1000',
+      DTX_RELAY_LAG_LOG_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** N rows committed in ONE transaction (with the relay's NOTIFY), as a backlog that appears at once. */
 async function loadBacklog(scratch: ScratchDatabase, prefix: string, options: Options): Promise<void> {
   await scratch.db.transaction(async (trx) => {
@@ -72,15 +105,11 @@ async function loadBacklog(scratch: ScratchDatabase, prefix: string, options: Op
 
 async function benchRelayDrain(kafka: Kafka, scratch: ScratchDatabase, prefix: string, options: Options) {
   const counter = await startCounter(kafka, TOPIC, prefix);
-  const relay = OutboxRelay.start({
-    databaseUrls: [scratch.url],
-    kafka,
-    createTopics: false,
-    settings: { batchSize: options.batch, workersPerDatabase: options.workers, pollIntervalMs: 1000, lagLogIntervalMs: 0 },
-  });
+  // The relay runs as its own process, as it does in production (`npm run relay`): sharing this process's event loop
+  // with the counting consumer would slow it down and understate its rate.
+  const relay = startRelayProcess(scratch.url, options);
   try {
-    // Warm up: the relay is connected and idle before the backlog commits.
-    while (!relay.listening) await sleep(20);
+    // Warm up: the relay is connected and delivering before the backlog commits.
     await scratch.db.transaction((trx) => appendEvent(trx, { aggregateType: AGGREGATE_TYPE, aggregateId: `${prefix}-warm`, eventType: 'Warm', payload: {} }));
     while (counter.count < 1) await sleep(20);
 
@@ -88,7 +117,7 @@ async function benchRelayDrain(kafka: Kafka, scratch: ScratchDatabase, prefix: s
     await loadBacklog(scratch, prefix, options);
     const loadMs = Date.now() - committedAt;
     const start = Date.now();
-    while (relay.delivered < options.rows + 1) await sleep(10);
+    while ((await undeliveredRows(scratch)) > 0) await sleep(20);
     const drainMs = Date.now() - start;
     while (counter.count < options.rows + 1) await sleep(10);
     const consumedMs = Date.now() - start;
