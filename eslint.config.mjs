@@ -3,13 +3,44 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'fs', 'fs/promises', 'path', 'os', 'child_process', 'net', 'http', 'https', 'http2', 'crypto', 'dns', 'tls',
-  'worker_threads', 'cluster', 'process', 'stream', 'timers', 'util', 'events', 'zlib', 'url', 'readline',
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'crypto',
+  'dns',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'process',
+  'stream',
+  'timers',
+  'util',
+  'events',
+  'zlib',
+  'url',
+  'readline',
 ];
 const ioLibraries = ['pg', 'knex', 'kafkajs', '@grpc/grpc-js', '@grpc/proto-loader', 'pino', 'fastify'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.dtx/**', 'proto/gen/**', 'test/histories/**', 'test/artifacts/**', '*.js', '*.mjs', 'cli/dtx.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.dtx/**',
+      'proto/gen/**',
+      'test/histories/**',
+      'test/artifacts/**',
+      '*.js',
+      '*.mjs',
+      'cli/dtx.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,11 +60,16 @@ export default tseslint.config(
         {
           paths: [...nodeBuiltins, ...ioLibraries].map((name) => ({
             name,
-            message: 'workflow code must be deterministic: no Node built-ins or I/O libraries (use activities)',
+            message:
+              'workflow code must be deterministic: no Node built-ins or I/O libraries (use activities)',
           })),
           patterns: [
             { group: ['node:*'], message: 'workflow code must not import Node built-ins' },
-            { group: ['../common/*', '../../common/*', '../services/*', '../activities/*'], allowTypeImports: true, message: 'workflows import only types from runtime code' },
+            {
+              group: ['../common/*', '../../common/*', '../services/*', '../activities/*'],
+              allowTypeImports: true,
+              message: 'workflows import only types from runtime code',
+            },
           ],
         },
       ],

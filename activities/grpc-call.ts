@@ -13,7 +13,11 @@ const HEARTBEAT_EVERY_MS = 1_000;
 /** The workflow id of the calling workflow: the barrier's tx_id. */
 export function currentTxId(): string {
   const execution = Context.current().info.workflowExecution;
-  if (!execution) throw ApplicationFailure.nonRetryable('order activities run only for a workflow (tx_id = workflow id)', 'NoWorkflow');
+  if (!execution)
+    throw ApplicationFailure.nonRetryable(
+      'order activities run only for a workflow (tx_id = workflow id)',
+      'NoWorkflow',
+    );
   return execution.workflowId;
 }
 
@@ -47,7 +51,8 @@ export async function grpcCall<T>(describe: string, run: () => Promise<T>): Prom
     };
     const message = `${describe}: ${failure.message}`;
     // CANCELLED that we did not ask for: the server or channel dropped the call (e.g. a graceful restart) — retry.
-    if (failure.transient || failure.codeName === 'CANCELLED') throw ApplicationFailure.retryable(message, failure.type, details);
+    if (failure.transient || failure.codeName === 'CANCELLED')
+      throw ApplicationFailure.retryable(message, failure.type, details);
     throw ApplicationFailure.nonRetryable(message, failure.type, details);
   } finally {
     clearInterval(beat);

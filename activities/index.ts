@@ -32,7 +32,10 @@ export interface ActivityOptions {
 export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = { callDeadlineMs: 5_000 };
 
 /** Builds every order activity over the given clients. */
-export function createActivities(clients: ServiceClients, options: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS) {
+export function createActivities(
+  clients: ServiceClients,
+  options: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS,
+) {
   const { order, inventory, coupon, payment } = clients;
   const opts = () => callOptions(options.callDeadlineMs);
   const branch = ({ branchId }: BranchInput): Branch => ({ txId: currentTxId(), branchId });
@@ -41,27 +44,50 @@ export function createActivities(clients: ServiceClients, options: ActivityOptio
     const result = await grpcCall(what, run);
     return { outcome: outcomeOf(result.outcome) };
   };
-  const orderResult = async (what: string, run: () => Promise<{ outcome: string; order: { status: string; total: number } | null }>) => {
+  const orderResult = async (
+    what: string,
+    run: () => Promise<{ outcome: string; order: { status: string; total: number } | null }>,
+  ) => {
     const result = await grpcCall(what, run);
-    return { outcome: outcomeOf(result.outcome), status: result.order?.status ?? '', total: result.order?.total ?? 0 };
+    return {
+      outcome: outcomeOf(result.outcome),
+      status: result.order?.status ?? '',
+      total: result.order?.total ?? 0,
+    };
   };
 
   return {
     // --- read-only quote
     async quoteItems({ items }: QuoteItemsInput): Promise<QuoteItemsResult> {
       const quote = await grpcCall('inventory.Quote', () => call(inventory, 'quote', { items }, opts()));
-      const lines = quote.lines.map(({ sku, name, quantity, unitPrice, lineTotal }) => ({ sku, name, quantity, unitPrice, lineTotal }));
+      const lines = quote.lines.map(({ sku, name, quantity, unitPrice, lineTotal }) => ({
+        sku,
+        name,
+        quantity,
+        unitPrice,
+        lineTotal,
+      }));
       return { lines, subtotal: quote.subtotal };
     },
     async quoteCoupon({ code, customerId, orderAmount }: QuoteCouponInput): Promise<QuoteCouponResult> {
-      const quote = await grpcCall('coupon.Quote', () => call(coupon, 'quote', { code, customerId, orderAmount }, opts()));
+      const quote = await grpcCall('coupon.Quote', () =>
+        call(coupon, 'quote', { code, customerId, orderAmount }, opts()),
+      );
       return { discount: quote.discount };
     },
 
     // --- order service
     async createOrder(input: CreateOrderInput): Promise<OrderStepResult> {
       const { orderId, customerId, lines, discount, couponCode, txMode } = input;
-      const request = { branch: branch(input), orderId, customerId, lines, discount, couponCode: couponCode ?? '', txMode };
+      const request = {
+        branch: branch(input),
+        orderId,
+        customerId,
+        lines,
+        discount,
+        couponCode: couponCode ?? '',
+        txMode,
+      };
       return orderResult('order.CreateOrder', () => call(order, 'createOrder', request, opts()));
     },
     async confirmOrder(input: OrderSettleInput): Promise<OrderStepResult> {
@@ -87,10 +113,14 @@ export function createActivities(clients: ServiceClients, options: ActivityOptio
       return branchResult('inventory.TryReserve', () => call(inventory, 'tryReserve', request, opts()));
     },
     async confirmStock(input: SettleInput): Promise<StepResult> {
-      return branchResult('inventory.ConfirmReserve', () => call(inventory, 'confirmReserve', settle(input), opts()));
+      return branchResult('inventory.ConfirmReserve', () =>
+        call(inventory, 'confirmReserve', settle(input), opts()),
+      );
     },
     async cancelStock(input: SettleInput): Promise<StepResult> {
-      return branchResult('inventory.CancelReserve', () => call(inventory, 'cancelReserve', settle(input), opts()));
+      return branchResult('inventory.CancelReserve', () =>
+        call(inventory, 'cancelReserve', settle(input), opts()),
+      );
     },
 
     // --- coupon: saga
@@ -119,7 +149,12 @@ export function createActivities(clients: ServiceClients, options: ActivityOptio
 
     // --- payment: saga
     async chargePayment(input: PaymentInput): Promise<StepResult> {
-      const request = { branch: branch(input), customerId: input.customerId, orderId: input.orderId, amount: input.amount };
+      const request = {
+        branch: branch(input),
+        customerId: input.customerId,
+        orderId: input.orderId,
+        amount: input.amount,
+      };
       return branchResult('payment.Charge', () => call(payment, 'charge', request, opts()));
     },
     async refundPayment(input: SettleInput): Promise<StepResult> {
@@ -127,7 +162,12 @@ export function createActivities(clients: ServiceClients, options: ActivityOptio
     },
     // --- payment: TCC
     async tryFreezePayment(input: PaymentInput): Promise<StepResult> {
-      const request = { branch: branch(input), customerId: input.customerId, orderId: input.orderId, amount: input.amount };
+      const request = {
+        branch: branch(input),
+        customerId: input.customerId,
+        orderId: input.orderId,
+        amount: input.amount,
+      };
       return branchResult('payment.TryFreeze', () => call(payment, 'tryFreeze', request, opts()));
     },
     async confirmPayment(input: SettleInput): Promise<StepResult> {

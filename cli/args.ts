@@ -16,7 +16,9 @@ export function parseItem(value: string): ItemArg {
   const sku = value.slice(0, index);
   const quantityText = value.slice(index + 1);
   if (!/^\d+$/.test(quantityText) || Number(quantityText) < 1) {
-    throw new InvalidArgumentError(`quantity must be a whole number ≥ 1, got "${quantityText}" in "${value}"`);
+    throw new InvalidArgumentError(
+      `quantity must be a whole number ≥ 1, got "${quantityText}" in "${value}"`,
+    );
   }
   return { sku, quantity: Number(quantityText) };
 }
@@ -33,7 +35,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** A positive whole number option (`--limit`, `--timeout`). */
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
   return Number(value);
 }
 

@@ -52,7 +52,10 @@ function report(out: Printer, error: unknown): ExitCode {
   const dtxError =
     error instanceof DtxError
       ? error
-      : new DtxError(code === EXIT.UNAVAILABLE ? 'UNAVAILABLE' : 'INTERNAL', error instanceof Error ? error.message : String(error));
+      : new DtxError(
+          code === EXIT.UNAVAILABLE ? 'UNAVAILABLE' : 'INTERNAL',
+          error instanceof Error ? error.message : String(error),
+        );
   if (out.json) {
     out.result(errorBody(dtxError), () => '');
   } else {

@@ -35,7 +35,8 @@ const EXIT_BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
 };
 
 /** Network failures that mean "nothing answers there", anywhere in the error's cause chain. */
-const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|UNAVAILABLE|No connection established|Failed to connect|connect ECONN|Connection (terminated|refused)|Timeout acquiring a connection/i;
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|UNAVAILABLE|No connection established|Failed to connect|connect ECONN|Connection (terminated|refused)|Timeout acquiring a connection/i;
 
 function isUnreachable(error: unknown, depth = 0): boolean {
   if (depth > 5 || error === null || typeof error !== 'object') return false;

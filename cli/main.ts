@@ -22,7 +22,10 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output on stdout (errors too, as {"error": {...}})')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n\nConfiguration comes from the environment (TEMPORAL_ADDRESS, DTX_PG_URL, ...; see the README).`);
+    .addHelpText(
+      'after',
+      `\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n\nConfiguration comes from the environment (TEMPORAL_ADDRESS, DTX_PG_URL, ...; see the README).`,
+    );
   for (const command of [orderCommand(), txCommand(), replayCommand(), outboxCommand(), stackCommand()]) {
     program.addCommand(command);
   }

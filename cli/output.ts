@@ -15,7 +15,9 @@ function cell(value: unknown): string {
 /** A plain-text table: a header line, then one line per row, columns padded to their widest cell. */
 export function formatTable<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>): string {
   const cells = rows.map((row) => columns.map((column) => cell(column.value(row)).replace(/\s*\n\s*/g, ' ')));
-  const widths = columns.map((column, index) => Math.max(column.header.length, ...cells.map((line) => line[index].length)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.header.length, ...cells.map((line) => line[index].length)),
+  );
   const render = (line: string[]) =>
     line
       .map((text, index) => (index === line.length - 1 ? text : text.padEnd(widths[index])))
@@ -65,7 +67,11 @@ async function withSpinner<T>(stream: NodeJS.WriteStream, label: string, task: (
   }
 }
 
-export function createPrinter(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Printer {
+export function createPrinter(
+  json: boolean,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+): Printer {
   return {
     json,
     result(value, text) {

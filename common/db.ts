@@ -35,7 +35,8 @@ function knexLog(database: string): Knex.Config['log'] {
   return {
     warn: (message: unknown) => log.warn(String(message)),
     error: (message: unknown) => log.error(String(message)),
-    deprecate: (method: string, alternative: string) => log.warn(`${method} is deprecated, use ${alternative}`),
+    deprecate: (method: string, alternative: string) =>
+      log.warn(`${method} is deprecated, use ${alternative}`),
     debug: (message: unknown) => log.debug(String(message)),
   };
 }

@@ -42,11 +42,16 @@ function pinoLogCreator(): (level: logLevel) => (entry: LogEntry) => void {
 }
 
 /** The kafkajs config for this deployment (exported for tools that build their own client). */
-export function kafkaConfigFrom(config: Config, options: Omit<KafkaClientOptions, 'config'> = {}): KafkaConfig {
+export function kafkaConfigFrom(
+  config: Config,
+  options: Omit<KafkaClientOptions, 'config'> = {},
+): KafkaConfig {
   const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
   return {
     brokers: config.kafka.brokers,
-    clientId: options.clientSuffix ? `${config.kafka.clientId}-${options.clientSuffix}` : config.kafka.clientId,
+    clientId: options.clientSuffix
+      ? `${config.kafka.clientId}-${options.clientSuffix}`
+      : config.kafka.clientId,
     ssl: config.kafka.ssl,
     sasl: config.kafka.sasl ? saslOptions(config.kafka.sasl) : undefined,
     connectionTimeout: 3000,

@@ -16,7 +16,9 @@ export function temporalConnectionOptions(config: Pick<Config, 'temporal'>): Tem
   const { address, tls, apiKey } = config.temporal;
   const options: TemporalConnectionOptions = { address };
   if (tls) {
-    options.tls = { clientCertPair: { crt: fs.readFileSync(tls.certPath), key: fs.readFileSync(tls.keyPath) } };
+    options.tls = {
+      clientCertPair: { crt: fs.readFileSync(tls.certPath), key: fs.readFileSync(tls.keyPath) },
+    };
   } else if (apiKey) {
     options.tls = true;
   }

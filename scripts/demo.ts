@@ -32,14 +32,19 @@ function outcomeTable(results: ScenarioResult[]): string {
     r.problem ? 'NO' : 'yes',
     r.temporalUi ?? '-',
   ]);
-  return table(['mode', 'scenario', 'orderId', 'status', 'failed step / reason', 'as expected', 'Temporal UI'], rows);
+  return table(
+    ['mode', 'scenario', 'orderId', 'status', 'failed step / reason', 'as expected', 'Temporal UI'],
+    rows,
+  );
 }
 
 async function main(): Promise<number> {
   const config = loadConfig();
   const api = new ApiClient(apiBaseUrl(config), config.api.apiKey);
   if (!(await api.ready())) {
-    process.stderr.write(`demo: the dtx API at ${api.baseUrl} is not ready (GET /readyz); start dtx with \`npm start\` first\n`);
+    process.stderr.write(
+      `demo: the dtx API at ${api.baseUrl} is not ready (GET /readyz); start dtx with \`npm start\` first\n`,
+    );
     return 2;
   }
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -47,17 +52,22 @@ async function main(): Promise<number> {
   let results: ScenarioResult[];
   try {
     const scenarios = await prepareScenarios(clients, runId);
-    process.stdout.write(`demo run ${runId}: placing ${scenarios.length} orders through ${api.baseUrl} and waiting for their outcomes\n\n`);
+    process.stdout.write(
+      `demo run ${runId}: placing ${scenarios.length} orders through ${api.baseUrl} and waiting for their outcomes\n\n`,
+    );
     results = await runScenarios(api, runId, scenarios);
   } catch (error) {
-    process.stderr.write(`demo: preparing the run's customers and coupons failed: ${describeGrpcError(error).message}\n`);
+    process.stderr.write(
+      `demo: preparing the run's customers and coupons failed: ${describeGrpcError(error).message}\n`,
+    );
     return 2;
   } finally {
     clients.close();
   }
   process.stdout.write(`${outcomeTable(results)}\n\n`);
   const wrong = results.filter((r) => r.problem !== undefined);
-  for (const r of wrong) process.stdout.write(`NOT AS EXPECTED: ${r.scenario.mode} / ${r.scenario.name}: ${r.problem}\n`);
+  for (const r of wrong)
+    process.stdout.write(`NOT AS EXPECTED: ${r.scenario.mode} / ${r.scenario.name}: ${r.problem}\n`);
   process.stdout.write(
     wrong.length === 0
       ? `all ${results.length} outcomes as expected\n`

@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const log = createLogger('migrate');
   const requested = process.argv.slice(2).filter((a) => a !== '--');
   for (const name of requested) {
-    if (!(DATABASE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown database "${name}" (one of ${DATABASE_NAMES.join(', ')})`);
+    if (!(DATABASE_NAMES as readonly string[]).includes(name))
+      throw new Error(`unknown database "${name}" (one of ${DATABASE_NAMES.join(', ')})`);
   }
   const databases = (requested.length > 0 ? requested : DATABASE_NAMES) as DatabaseName[];
   for (const database of databases) {

@@ -17,7 +17,9 @@ function formatAge(ms: number): string {
   return `${Math.round(ms / 60_000)}m`;
 }
 
-const program = new Command('outbox').description('outbox relay status and dead letters').option('--json', 'JSON output', false);
+const program = new Command('outbox')
+  .description('outbox relay status and dead letters')
+  .option('--json', 'JSON output', false);
 
 program
   .command('status')
@@ -63,7 +65,9 @@ dlq
 
 dlq
   .command('redrive')
-  .description('put a dead row (or all with --all) back to pending with attempts reset; releases the rows behind it')
+  .description(
+    'put a dead row (or all with --all) back to pending with attempts reset; releases the rows behind it',
+  )
   .argument('[id]', 'event id of the dead row')
   .option('--all', 'redrive every dead row', false)
   .action(async (id: string | undefined, options: { all: boolean }) => {
@@ -75,7 +79,11 @@ dlq
     }
     if (options.all) {
       const redriven = await redriveAll();
-      print(json, redriven, () => console.log(`redrove ${redriven.length} dead row(s), releasing ${redriven.reduce((n, r) => n + r.released, 0)} waiting row(s)`));
+      print(json, redriven, () =>
+        console.log(
+          `redrove ${redriven.length} dead row(s), releasing ${redriven.reduce((n, r) => n + r.released, 0)} waiting row(s)`,
+        ),
+      );
       return;
     }
     const redriven = await redriveDeadLetter(id as string);
@@ -84,7 +92,11 @@ dlq
       process.exitCode = 1;
       return;
     }
-    print(json, redriven, () => console.log(`redrove ${redriven.id} in ${redriven.database}, releasing ${redriven.released} waiting row(s)`));
+    print(json, redriven, () =>
+      console.log(
+        `redrove ${redriven.id} in ${redriven.database}, releasing ${redriven.released} waiting row(s)`,
+      ),
+    );
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -14,7 +14,9 @@ async function main(): Promise<number> {
   try {
     const before = await isSeeded(clients);
     const summary = await seedDemoData(clients);
-    process.stdout.write(`${summaryLine(summary)}${before ? ' (seed marker: every seed item exists)' : ''}\n`);
+    process.stdout.write(
+      `${summaryLine(summary)}${before ? ' (seed marker: every seed item exists)' : ''}\n`,
+    );
     for (const line of describeSeedData()) process.stdout.write(`  ${line}\n`);
     return 0;
   } catch (error) {

@@ -26,7 +26,11 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const colour = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
   const { parts, close: closeProbes } = dtxParts(config);
-  const supervisor = new Supervisor({ parts, cwd: REPO_ROOT, style: { colour, raw: process.argv.includes('--raw-logs') } });
+  const supervisor = new Supervisor({
+    parts,
+    cwd: REPO_ROOT,
+    style: { colour, raw: process.argv.includes('--raw-logs') },
+  });
   const report = (text: string) => supervisor.report(text);
 
   let started = false;
@@ -63,7 +67,9 @@ async function main(): Promise<number> {
   const finish = async (code: number): Promise<number> => {
     await supervisor.shutdown();
     await closeProbes();
-    report('dtx stopped. The stack (Temporal, Kafka, PostgreSQL) keeps running; `npm run stack -- down` stops it.');
+    report(
+      'dtx stopped. The stack (Temporal, Kafka, PostgreSQL) keeps running; `npm run stack -- down` stops it.',
+    );
     return code;
   };
 
@@ -82,7 +88,8 @@ async function main(): Promise<number> {
     if (firstSignalAt !== 0) return finish(0);
     if (error instanceof PartFailedError) {
       report(`start failed: ${error.message}; its last lines:`);
-      for (const line of error.lastLines.slice(-LAST_LINES_SHOWN)) report(`  ${error.part}| ${compactLine(line, false)}`);
+      for (const line of error.lastLines.slice(-LAST_LINES_SHOWN))
+        report(`  ${error.part}| ${compactLine(line, false)}`);
     } else {
       report(`start failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -97,7 +104,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const known = error instanceof StackError || error instanceof ConfigError || error instanceof StartError;
-    const detail = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+    const detail =
+      error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
     process.stderr.write(`npm start: FAILED\n${detail}\n`);
     process.exit(1);
   },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: dependencies -> typecheck -> lint -> stack up -> migrations -> unit tests -> integration tests.
+# `npm test`: dependencies -> typecheck -> lint -> format -> stack up -> migrations -> unit tests -> integration tests.
 # Stops at the first stage that fails and names it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,7 @@ stage() {
 stage "dependencies (npm ci when needed)" bash scripts/ensure-deps.sh
 stage "typecheck (tsc --noEmit)" tsc --noEmit -p .
 stage "lint (eslint)" eslint .
+stage "format (prettier --check; npm run format fixes it)" prettier --check --log-level warn .
 stage "stack up (Temporal, Kafka, PostgreSQL)" tsx scripts/stack/cli.ts up
 # A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
 stage "migrate the databases" tsx scripts/migrate.ts

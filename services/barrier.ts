@@ -27,7 +27,12 @@ export interface BranchKey {
 /** The forward op whose effect `op` undoes or completes. */
 const ORIGIN: Partial<Record<BarrierOp, BarrierOp>> = { compensate: 'action', cancel: 'try', confirm: 'try' };
 
-async function insertRow(trx: Knex.Transaction, branch: BranchKey, op: BarrierOp, reason: string): Promise<boolean> {
+async function insertRow(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  op: BarrierOp,
+  reason: string,
+): Promise<boolean> {
   const result = await trx.raw<{ rowCount: number }>(
     `insert into tx_barrier (tx_id, branch_id, op, reason) values (?, ?, ?, ?) on conflict do nothing`,
     [branch.txId, branch.branchId, op, reason],
@@ -36,7 +41,12 @@ async function insertRow(trx: Knex.Transaction, branch: BranchKey, op: BarrierOp
 }
 
 /** The reason of an existing barrier row (locked FOR UPDATE when asked), or undefined when there is none. */
-async function rowReason(trx: Knex.Transaction, branch: BranchKey, op: BarrierOp, lock: boolean): Promise<string | undefined> {
+async function rowReason(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  op: BarrierOp,
+  lock: boolean,
+): Promise<string | undefined> {
   const result = await trx.raw<{ rows: { reason: string }[] }>(
     `select reason from tx_barrier where tx_id = ? and branch_id = ? and op = ?${lock ? ' for update' : ''}`,
     [branch.txId, branch.branchId, op],
@@ -55,7 +65,12 @@ function hanging(branch: BranchKey, op: BarrierOp, by: string): BusinessRejectio
  * Runs the barrier for `op` in `trx`; returns APPLIED when the caller must now make the business change,
  * DUPLICATE or EMPTY when it must change nothing. Throws BusinessRejectionError for hanging/refused calls.
  */
-export async function enterBarrier(trx: Knex.Transaction, branch: BranchKey, op: BarrierOp, reason = ''): Promise<BarrierOutcome> {
+export async function enterBarrier(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  op: BarrierOp,
+  reason = '',
+): Promise<BarrierOutcome> {
   if (op === 'action' || op === 'try') {
     if (await insertRow(trx, branch, op, '')) return 'APPLIED';
     const existing = await rowReason(trx, branch, op, false);
@@ -66,9 +81,13 @@ export async function enterBarrier(trx: Knex.Transaction, branch: BranchKey, op:
   if (op === 'confirm') {
     const tried = await rowReason(trx, branch, origin, true);
     if (tried === undefined) {
-      throw new BusinessRejectionError('TRY_NOT_APPLIED', `confirm of ${branch.txId}/${branch.branchId} refused: no try applied`);
+      throw new BusinessRejectionError(
+        'TRY_NOT_APPLIED',
+        `confirm of ${branch.txId}/${branch.branchId} refused: no try applied`,
+      );
     }
-    if (tried === 'cancel' || (await rowReason(trx, branch, 'cancel', false)) !== undefined) throw hanging(branch, op, 'cancel');
+    if (tried === 'cancel' || (await rowReason(trx, branch, 'cancel', false)) !== undefined)
+      throw hanging(branch, op, 'cancel');
     return (await insertRow(trx, branch, op, reason)) ? 'APPLIED' : 'DUPLICATE';
   }
   // compensate / cancel
@@ -79,7 +98,10 @@ export async function enterBarrier(trx: Knex.Transaction, branch: BranchKey, op:
   await rowReason(trx, branch, origin, true);
   if (!(await insertRow(trx, branch, op, reason))) return 'DUPLICATE';
   if (op === 'cancel' && (await rowReason(trx, branch, 'confirm', false)) !== undefined) {
-    throw new BusinessRejectionError('ALREADY_CONFIRMED', `cancel of ${branch.txId}/${branch.branchId} refused: already confirmed`);
+    throw new BusinessRejectionError(
+      'ALREADY_CONFIRMED',
+      `cancel of ${branch.txId}/${branch.branchId} refused: already confirmed`,
+    );
   }
   return 'APPLIED';
 }

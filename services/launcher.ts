@@ -14,7 +14,9 @@ function parseServices(value: string): ServiceName[] {
     .filter((s) => s !== '');
   const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0 || names.length === 0) {
-    throw new CliArgumentError(`unknown service(s) "${unknown.join(',')}"; choose from ${SERVICE_NAMES.join(', ')}`);
+    throw new CliArgumentError(
+      `unknown service(s) "${unknown.join(',')}"; choose from ${SERVICE_NAMES.join(', ')}`,
+    );
   }
   return [...new Set(names)] as ServiceName[];
 }
@@ -22,9 +24,16 @@ function parseServices(value: string): ServiceName[] {
 async function main(): Promise<void> {
   const program = new Command('services')
     .description('run dtx domain services (gRPC) in one process')
-    .option('--services <list>', `comma-separated subset of ${SERVICE_NAMES.join(',')}`, parseServices, [...SERVICE_NAMES])
+    .option('--services <list>', `comma-separated subset of ${SERVICE_NAMES.join(',')}`, parseServices, [
+      ...SERVICE_NAMES,
+    ])
     .option('--no-migrate', 'do not run migrations on start')
-    .option('--grace-ms <ms>', 'how long shutdown waits for in-flight calls', (v) => Number.parseInt(v, 10), 10_000)
+    .option(
+      '--grace-ms <ms>',
+      'how long shutdown waits for in-flight calls',
+      (v) => Number.parseInt(v, 10),
+      10_000,
+    )
     .parse(process.argv);
   const options = program.opts<{ services: ServiceName[]; migrate: boolean; graceMs: number }>();
   const config = loadConfig();

@@ -47,13 +47,19 @@ export interface RunningService extends RunningGrpcServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startService(service: ServiceName, options: StartServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  service: ServiceName,
+  options: StartServiceOptions = {},
+): Promise<RunningService> {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(service);
   const faults = options.faults ?? config.faults;
   // an invalid DTX_FAULTS fails the start before anything is opened
   parseFaults(faults, (s) => Object.keys(serviceDefinition(s)));
-  const db = createDb(service, { url: options.dbUrl ?? config.databases[service], applicationName: `dtx-${service}-service` });
+  const db = createDb(service, {
+    url: options.dbUrl ?? config.databases[service],
+    applicationName: `dtx-${service}-service`,
+  });
   try {
     if (options.migrate ?? true) {
       const applied = await migrateDatabase(db, service);
@@ -73,7 +79,8 @@ export async function startService(service: ServiceName, options: StartServiceOp
     const cleanup = async (): Promise<void> => {
       try {
         const deleted = await cleanupBarrier(db, config.barrierRetentionDays);
-        if (deleted > 0) logger.info({ deleted, retentionDays: config.barrierRetentionDays }, 'old barrier rows deleted');
+        if (deleted > 0)
+          logger.info({ deleted, retentionDays: config.barrierRetentionDays }, 'old barrier rows deleted');
       } catch (err) {
         logger.warn({ err }, 'barrier cleanup failed; will retry');
       }

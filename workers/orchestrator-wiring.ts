@@ -32,7 +32,8 @@ export interface Orchestrator {
 /** Creates the worker: both order workflows, the order activities over the gRPC clients, limits from config. */
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const { config } = options;
-  const connection = options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
+  const connection =
+    options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
   const clients = options.clients ?? createServiceClients(config.serviceAddresses);
   const worker = await Worker.create({
     connection,

@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const orchestrator = await createOrchestrator({ config });
   const { worker } = orchestrator;
   log.info(
-    { taskQueue: worker.options.taskQueue, temporal: config.temporal.address, namespace: config.temporal.namespace, services: config.serviceAddresses },
+    {
+      taskQueue: worker.options.taskQueue,
+      temporal: config.temporal.address,
+      namespace: config.temporal.namespace,
+      services: config.serviceAddresses,
+    },
     'orchestrator worker started',
   );
   try {

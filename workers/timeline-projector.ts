@@ -26,6 +26,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'timeline projector failed to start');
+  logger.fatal(
+    { err: error instanceof Error ? error.message : String(error) },
+    'timeline projector failed to start',
+  );
   process.exit(1);
 });

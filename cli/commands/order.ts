@@ -39,7 +39,11 @@ export function orderCommand(): Command {
     .command('place')
     .description('place an order as a distributed transaction (prices come from the catalogue)')
     .requiredOption('--customer <id>', 'customer id')
-    .requiredOption('--item <sku:qty>', 'an order line, repeatable: --item SKU-1:2 --item SKU-2:1', collectItem)
+    .requiredOption(
+      '--item <sku:qty>',
+      'an order line, repeatable: --item SKU-1:2 --item SKU-2:1',
+      collectItem,
+    )
     .option('--coupon <code>', 'coupon code to redeem')
     .addOption(new Option('--mode <mode>', 'transaction protocol').choices(MODE_CHOICES).default('saga'))
     .option('--wait', 'wait for the outcome; exit 1 unless it COMPLETED')
@@ -47,17 +51,19 @@ export function orderCommand(): Command {
     .option('--idempotency-key <key>', 'the same key and request place the order once')
     .action(
       action(async ({ out, deps }, options: PlaceOptions) => {
-        const result = await out.progress(options.wait ? 'placing order and waiting for its outcome' : 'placing order', () =>
-          placeOrder(deps(), {
-            body: {
-              customerId: options.customer,
-              items: options.item,
-              mode: options.mode,
-              ...(options.coupon !== undefined ? { couponCode: options.coupon } : {}),
-            },
-            idempotencyKey: options.idempotencyKey,
-            waitMs: options.wait ? options.timeout * 1000 : 0,
-          }),
+        const result = await out.progress(
+          options.wait ? 'placing order and waiting for its outcome' : 'placing order',
+          () =>
+            placeOrder(deps(), {
+              body: {
+                customerId: options.customer,
+                items: options.item,
+                mode: options.mode,
+                ...(options.coupon !== undefined ? { couponCode: options.coupon } : {}),
+              },
+              idempotencyKey: options.idempotencyKey,
+              waitMs: options.wait ? options.timeout * 1000 : 0,
+            }),
         );
         out.result(result, () => renderPlacement(result));
         if (!options.wait) return EXIT.OK;

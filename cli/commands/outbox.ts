@@ -1,6 +1,11 @@
 /** `dtx outbox status`, `dtx outbox dlq list|redrive`. */
 import { Command } from 'commander';
-import { listDeadLetters, outboxStatus, redriveAllDeadLetters, redriveDeadLetter } from '../../services/api/operations';
+import {
+  listDeadLetters,
+  outboxStatus,
+  redriveAllDeadLetters,
+  redriveDeadLetter,
+} from '../../services/api/operations';
 import { action } from '../context';
 import { badRequest } from '../../services/api/errors';
 import { formatTable } from '../output';
@@ -20,7 +25,10 @@ export function outboxCommand(): Command {
             { header: 'pending', value: (o) => o.pendingCount },
             { header: 'dead', value: (o) => o.deadCount },
             { header: 'blocked', value: (o) => o.blockedCount },
-            { header: 'oldest pending', value: (o) => (o.pendingCount === 0 ? '' : `${(o.oldestPendingAgeMs / 1000).toFixed(1)} s`) },
+            {
+              header: 'oldest pending',
+              value: (o) => (o.pendingCount === 0 ? '' : `${(o.oldestPendingAgeMs / 1000).toFixed(1)} s`),
+            },
             { header: 'sent/s', value: (o) => o.sentPerSecond },
             { header: 'error', value: (o) => o.error },
           ]),
@@ -57,12 +65,17 @@ export function outboxCommand(): Command {
     .option('--all', 'redrive every dead row')
     .action(
       action(async ({ out, deps }, id: string | undefined, options: { all?: boolean }) => {
-        if ((id === undefined) === (options.all !== true)) throw badRequest('give either a dead row id or --all');
+        if ((id === undefined) === (options.all !== true))
+          throw badRequest('give either a dead row id or --all');
         const result = await out.progress('redriving', () =>
           id !== undefined ? redriveDeadLetter(deps(), id) : redriveAllDeadLetters(deps()),
         );
         out.result(result, () =>
-          result.redriven.length === 0 ? 'nothing to redrive' : result.redriven.map((r) => `redriven ${r.id} (${r.database}; ${r.released} waiting behind it released)`).join('\n'),
+          result.redriven.length === 0
+            ? 'nothing to redrive'
+            : result.redriven
+                .map((r) => `redriven ${r.id} (${r.database}; ${r.released} waiting behind it released)`)
+                .join('\n'),
         );
       }),
     );

@@ -29,8 +29,17 @@ export function renderOrderView(view: OrderView): string {
       formatTable(steps, [
         { header: 'step', value: (s) => s.name },
         { header: 'state', value: (s) => s.state },
-        { header: 'attempts', value: (s) => Object.entries(s.attempts ?? {}).map(([op, n]) => `${op}:${n}`).join(' ') },
-        { header: 'last error', value: (s) => s.lastError ? `${s.lastError.type}: ${s.lastError.message}` : '' },
+        {
+          header: 'attempts',
+          value: (s) =>
+            Object.entries(s.attempts ?? {})
+              .map(([op, n]) => `${op}:${n}`)
+              .join(' '),
+        },
+        {
+          header: 'last error',
+          value: (s) => (s.lastError ? `${s.lastError.type}: ${s.lastError.message}` : ''),
+        },
       ]),
     );
   }

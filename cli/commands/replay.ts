@@ -78,15 +78,24 @@ async function* limited<T>(source: AsyncIterable<T>, limit: number): AsyncIterab
 }
 
 /** Where the histories come from, by the options given. */
-function historySource(context: CommandContext, id: string | undefined, options: ReplayOptions): AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[] {
-  const sources = [id !== undefined, options.query !== undefined, options.file !== undefined].filter(Boolean).length;
+function historySource(
+  context: CommandContext,
+  id: string | undefined,
+  options: ReplayOptions,
+): AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[] {
+  const sources = [id !== undefined, options.query !== undefined, options.file !== undefined].filter(
+    Boolean,
+  ).length;
   if (sources !== 1) throw badRequest('give exactly one of: a workflow id, --query, --file');
   if (options.file !== undefined) return historiesFromFile(options.file, options.workflowId);
   const client = context.deps().temporal.client;
-  if (options.query !== undefined) return limited(client.workflow.list({ query: options.query }).intoHistories(), options.limit);
+  if (options.query !== undefined)
+    return limited(client.workflow.list({ query: options.query }).intoHistories(), options.limit);
   const workflowId = workflowIdOf(id as string);
   return (async function* () {
-    const history = await temporalCall(workflowId, () => client.workflow.getHandle(workflowId).fetchHistory());
+    const history = await temporalCall(workflowId, () =>
+      client.workflow.getHandle(workflowId).fetchHistory(),
+    );
     yield { workflowId, history };
   })();
 }
@@ -97,8 +106,15 @@ export async function replayHistories(
   workflowsPath: string,
 ): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'dtx-replay' }, histories)) {
-    const outcome: ReplayOutcome = { workflowId: result.workflowId, runId: result.runId, ok: result.error === undefined };
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath, replayName: 'dtx-replay' },
+    histories,
+  )) {
+    const outcome: ReplayOutcome = {
+      workflowId: result.workflowId,
+      runId: result.runId,
+      ok: result.error === undefined,
+    };
     if (result.error !== undefined) {
       outcome.errorType = result.error.name;
       outcome.message = result.error.message;
@@ -116,7 +132,10 @@ function render(outcomes: ReplayOutcome[]): string {
     { header: 'workflow', value: (o) => o.workflowId },
     { header: 'run', value: (o) => o.runId },
     { header: 'replay', value: (o) => (o.ok ? 'OK' : 'DIVERGED') },
-    { header: 'where', value: (o) => (o.ok ? '' : `${o.eventId !== undefined ? `event ${o.eventId}: ` : ''}${o.detail ?? ''}`) },
+    {
+      header: 'where',
+      value: (o) => (o.ok ? '' : `${o.eventId !== undefined ? `event ${o.eventId}: ` : ''}${o.detail ?? ''}`),
+    },
   ]);
   const diverged = outcomes.filter((o) => !o.ok).length;
   return `${table}\n\n${diverged === 0 ? `OK: ${outcomes.length} replayed, none diverged` : `${diverged} of ${outcomes.length} diverged`}`;
@@ -124,14 +143,22 @@ function render(outcomes: ReplayOutcome[]): string {
 
 export function replayCommand(): Command {
   return new Command('replay')
-    .description('replay workflow histories against the current workflow code; report OK or where each diverged')
+    .description(
+      'replay workflow histories against the current workflow code; report OK or where each diverged',
+    )
     .argument('[workflowId]', 'one workflow (its latest run), by workflow id or order id')
-    .option('--query <visibility query>', "every workflow a visibility query lists, e.g. \"TxStatus = 'COMPENSATED'\"")
+    .option(
+      '--query <visibility query>',
+      'every workflow a visibility query lists, e.g. "TxStatus = \'COMPENSATED\'"',
+    )
     .option('--file <history.json>', 'a history exported as JSON (temporal workflow show -o json, or the UI)')
     .option('--workflow-id <id>', 'the workflow id to report for --file (default: the file name)')
     .option('--workflows <path>', 'the workflows module to replay against', DEFAULT_WORKFLOWS_PATH)
     .option('--limit <n>', 'at most this many histories with --query', positiveInt, 100)
-    .addHelpText('after', '\nExit 0 when every history replays, 1 when one diverged, 3 when there is nothing to replay.')
+    .addHelpText(
+      'after',
+      '\nExit 0 when every history replays, 1 when one diverged, 3 when there is nothing to replay.',
+    )
     .action(
       action(async (context, id: string | undefined, options: ReplayOptions) => {
         const workflowsPath = path.resolve(options.workflows);
@@ -139,8 +166,12 @@ export function replayCommand(): Command {
         const histories = historySource(context, id, options);
         // the replay worker's own logs (core's included: forwarded, not printed on stdout) would drown the report
         Runtime.install({
-          logger: new DefaultLogger('ERROR', ({ level, message }) => process.stderr.write(`${level} ${message}\n`)),
-          telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+          logger: new DefaultLogger('ERROR', ({ level, message }) =>
+            process.stderr.write(`${level} ${message}\n`),
+          ),
+          telemetryOptions: {
+            logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+          },
         });
         const outcomes = await context.out.progress('bundling the workflows and replaying', () =>
           replayHistories(histories, workflowsPath),

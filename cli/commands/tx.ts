@@ -1,6 +1,11 @@
 /** `dtx tx list|show|cancel|retry`. */
 import { Command, Option } from 'commander';
-import { cancelTransaction, getOrderView, listTransactions, retryTransaction } from '../../services/api/operations';
+import {
+  cancelTransaction,
+  getOrderView,
+  listTransactions,
+  retryTransaction,
+} from '../../services/api/operations';
 import { RETRY_DESCRIPTION } from '../../services/api/routes/transactions';
 import type { TransactionSummary } from '../../services/api/schemas';
 import type { TxMode, TxStatus } from '../../workflows/names';
@@ -71,7 +76,13 @@ export function txCommand(): Command {
     .action(
       action(async ({ out, deps }, id: string) => {
         const result = await out.progress('cancelling', () => cancelTransaction(deps(), workflowIdOf(id)));
-        out.result(result, () => formatKeyValues([['workflow', result.workflowId], ['run', result.runId], ['status', result.status]]));
+        out.result(result, () =>
+          formatKeyValues([
+            ['workflow', result.workflowId],
+            ['run', result.runId],
+            ['status', result.status],
+          ]),
+        );
       }),
     );
 
@@ -81,7 +92,9 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
-        const result = await out.progress('resetting the workflow', () => retryTransaction(deps(), workflowIdOf(id)));
+        const result = await out.progress('resetting the workflow', () =>
+          retryTransaction(deps(), workflowIdOf(id)),
+        );
         out.result(result, () =>
           formatKeyValues([
             ['workflow', result.workflowId],

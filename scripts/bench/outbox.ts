@@ -39,7 +39,8 @@ interface Options {
 function positiveInt(name: string) {
   return (raw: string): number => {
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`--${name} must be a positive integer, got "${raw}"`);
     return value;
   };
 }
@@ -55,7 +56,9 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
 
 /** Rows of the scratch outbox not yet marked sent (the relay marks a row sent once Kafka acknowledged it). */
 async function undeliveredRows(scratch: ScratchDatabase): Promise<number> {
-  const result = await scratch.db.raw<{ rows: { n: string }[] }>(`select count(*) as n from outbox where status <> 'sent'`);
+  const result = await scratch.db.raw<{ rows: { n: string }[] }>(
+    `select count(*) as n from outbox where status <> 'sent'`,
+  );
   return Number(result.rows[0].n);
 }
 
@@ -96,7 +99,14 @@ async function loadBacklog(scratch: ScratchDatabase, prefix: string, options: Op
                 jsonb_build_object('n', g, 'amount', g * 7 % 10000, 'filler', repeat('x', :filler::int)),
                 jsonb_build_object('tx-id', 'bench-' || g, 'traceparent', '00-' || md5(g::text) || '0000000000000000' || '-01')
          from generate_series(:from::int, :to::int) g`,
-        { type: AGGREGATE_TYPE, prefix, aggregates: options.aggregates, filler: options.payloadBytes, from, to },
+        {
+          type: AGGREGATE_TYPE,
+          prefix,
+          aggregates: options.aggregates,
+          filler: options.payloadBytes,
+          from,
+          to,
+        },
       );
     }
     await trx.raw(`select pg_notify('dtx_outbox', ?)`, [AGGREGATE_TYPE]);
@@ -110,7 +120,14 @@ async function benchRelayDrain(kafka: Kafka, scratch: ScratchDatabase, prefix: s
   const relay = startRelayProcess(scratch.url, options);
   try {
     // Warm up: the relay is connected and delivering before the backlog commits.
-    await scratch.db.transaction((trx) => appendEvent(trx, { aggregateType: AGGREGATE_TYPE, aggregateId: `${prefix}-warm`, eventType: 'Warm', payload: {} }));
+    await scratch.db.transaction((trx) =>
+      appendEvent(trx, {
+        aggregateType: AGGREGATE_TYPE,
+        aggregateId: `${prefix}-warm`,
+        eventType: 'Warm',
+        payload: {},
+      }),
+    );
     while (counter.count < 1) await sleep(20);
 
     const committedAt = Date.now();
@@ -149,7 +166,9 @@ async function benchRelayDrain(kafka: Kafka, scratch: ScratchDatabase, prefix: s
     await Promise.all(writes);
     const deadline = Date.now() + 60_000;
     while ([...committed.keys()].some((id) => !received.has(id)) && Date.now() < deadline) await sleep(20);
-    const latencies = [...committed].flatMap(([id, at]) => (received.has(id) ? [Math.max(0, (received.get(id) ?? at) - at)] : []));
+    const latencies = [...committed].flatMap(([id, at]) =>
+      received.has(id) ? [Math.max(0, (received.get(id) ?? at) - at)] : [],
+    );
     latencies.sort((a, b) => a - b);
     return {
       loadMs,
@@ -173,27 +192,43 @@ async function benchRelayDrain(kafka: Kafka, scratch: ScratchDatabase, prefix: s
 /** The same messages (read back from the outbox in relay order) through a bare producer, `batch` per sendBatch. */
 async function benchRaw(kafka: Kafka, scratch: ScratchDatabase, prefix: string, options: Options) {
   // Claim everything the relay sent, in its order, to rebuild identical messages (then put the rows back).
-  await scratch.db.raw(`update outbox set status = 'pending', sent_at = null where aggregate_id like ?`, [`${prefix}-%`]);
+  await scratch.db.raw(`update outbox set status = 'pending', sent_at = null where aggregate_id like ?`, [
+    `${prefix}-%`,
+  ]);
   const rows: OutboxRow[] = [];
   for (;;) {
     const claimed = await claimBatch(scratch.db, 'bench-raw', 10_000, 600_000);
     if (claimed.length === 0) break;
     rows.push(...claimed.filter((r) => r.eventType === 'BenchEvent'));
-    await markSent(scratch.db, claimed.map((r) => r.id));
+    await markSent(
+      scratch.db,
+      claimed.map((r) => r.id),
+    );
   }
   const batches: OutboxRow[][] = [];
   for (let i = 0; i < rows.length; i += options.batch) batches.push(rows.slice(i, i + options.batch));
 
   const counter = await startCounter(kafka, TOPIC, prefix);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const start = Date.now();
-    for (const batch of batches) await producer.sendBatch({ topicMessages: toTopicMessages(batch), acks: -1 });
+    for (const batch of batches)
+      await producer.sendBatch({ topicMessages: toTopicMessages(batch), acks: -1 });
     const sendMs = Date.now() - start;
     while (counter.count < rows.length) await sleep(10);
     const consumedMs = Date.now() - start;
-    return { messages: rows.length, sendMs, consumedMs, rate: rows.length / (sendMs / 1000), consumeRate: rows.length / (consumedMs / 1000) };
+    return {
+      messages: rows.length,
+      sendMs,
+      consumedMs,
+      rate: rows.length / (sendMs / 1000),
+      consumeRate: rows.length / (consumedMs / 1000),
+    };
   } finally {
     await producer.disconnect();
     await counter.stop();
@@ -204,11 +239,21 @@ async function main(): Promise<void> {
   const program = new Command('bench:outbox')
     .option('--rows <n>', 'backlog rows', positiveInt('rows'), 100_000)
     .option('--aggregates <n>', 'distinct aggregates', positiveInt('aggregates'), 2_000)
-    .option('--batch <n>', 'rows per claim / per sendBatch', positiveInt('batch'), loadConfig().relay.batchSize)
+    .option(
+      '--batch <n>',
+      'rows per claim / per sendBatch',
+      positiveInt('batch'),
+      loadConfig().relay.batchSize,
+    )
     .option('--rate <n>', 'steady insert load, events/s', positiveInt('rate'), 200)
     .option('--seconds <n>', 'duration of the steady load', positiveInt('seconds'), 10)
     .option('--payload-bytes <n>', 'filler bytes per payload', positiveInt('payload-bytes'), 200)
-    .option('--workers <n>', 'relay workers per database', positiveInt('workers'), loadConfig().relay.workersPerDatabase)
+    .option(
+      '--workers <n>',
+      'relay workers per database',
+      positiveInt('workers'),
+      loadConfig().relay.workersPerDatabase,
+    )
     .parse(process.argv);
   const options = program.opts<Options>();
   const prefix = `bench-${Date.now().toString(36)}`;
@@ -233,7 +278,9 @@ async function main(): Promise<void> {
         `p50 ${relay.p50} ms, p99 ${relay.p99} ms, max ${relay.max} ms`,
     );
     const raw = await benchRaw(kafka, scratch, prefix, options);
-    console.log(`raw kafkajs producer: ${raw.messages} messages sent in ${raw.sendMs} ms = ${round(raw.rate)} msg/s; consumed in ${raw.consumedMs} ms`);
+    console.log(
+      `raw kafkajs producer: ${raw.messages} messages sent in ${raw.sendMs} ms = ${round(raw.rate)} msg/s; consumed in ${raw.consumedMs} ms`,
+    );
     console.log(`ratio relay/raw (send rate): ${round(relay.drainRate / raw.rate, 3)}`);
     console.log(
       JSON.stringify({ bench: 'outbox', options, relay, raw, ratio: round(relay.drainRate / raw.rate, 3) }),
@@ -244,6 +291,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -19,7 +19,10 @@ function urlFor(serverUrl: string, database: string): string {
 }
 
 /** Creates `dtx_<prefix>_<random>` on the dtx PostgreSQL server, optionally with the shared outbox table. */
-export async function createScratchDatabase(prefix: string, options: { outbox?: boolean; poolMax?: number } = {}): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  prefix: string,
+  options: { outbox?: boolean; poolMax?: number } = {},
+): Promise<ScratchDatabase> {
   const serverUrl = loadConfig().postgresServerUrl;
   const name = `dtx_${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = knex({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
@@ -29,7 +32,11 @@ export async function createScratchDatabase(prefix: string, options: { outbox?: 
     await admin.destroy();
   }
   const url = urlFor(serverUrl, name);
-  const db = knex({ client: 'pg', connection: { connectionString: url, application_name: name }, pool: { min: 0, max: options.poolMax ?? 10 } });
+  const db = knex({
+    client: 'pg',
+    connection: { connectionString: url, application_name: name },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+  });
   if (options.outbox !== false) await createOutboxTable(db);
   return {
     name,

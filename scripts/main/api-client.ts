@@ -24,7 +24,11 @@ export class ApiClient {
     private readonly apiKey?: string,
   ) {}
 
-  private async request<T>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -51,7 +55,10 @@ export class ApiClient {
 
   /** POST /v1/orders?wait=true with an Idempotency-Key: 200 with the outcome, or 202 if it is still running. */
   placeOrder(body: PlaceOrderBody, idempotencyKey: string): Promise<PlaceOrderResponse> {
-    return this.request('POST', '/v1/orders?wait=true', { body, headers: { 'Idempotency-Key': idempotencyKey } });
+    return this.request('POST', '/v1/orders?wait=true', {
+      body,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    });
   }
 
   getOrder(orderId: string): Promise<OrderView> {

@@ -14,11 +14,17 @@ export const EXAMPLE_ORDER = {
 
 export function bannerLines(config: Config, partNames: string[]): string[] {
   const api = apiBaseUrl(config);
-  const body = JSON.stringify({ customerId: EXAMPLE_ORDER.customerId, items: EXAMPLE_ORDER.items, mode: 'saga' });
+  const body = JSON.stringify({
+    customerId: EXAMPLE_ORDER.customerId,
+    items: EXAMPLE_ORDER.items,
+    mode: 'saga',
+  });
   const authHeader = config.api.apiKey ? ` -H "x-api-key: $DTX_API_KEY"` : '';
   const items = EXAMPLE_ORDER.items.map((item) => `--item ${item.sku}:${item.quantity}`).join(' ');
   const coupons = SEED_COUPONS.map((coupon) => coupon.code).join(', ');
-  const customers = SEED_WALLETS.map((wallet) => `${wallet.customerId}${wallet.amount < 10_00 ? ' (nearly empty)' : ''}`).join(', ');
+  const customers = SEED_WALLETS.map(
+    (wallet) => `${wallet.customerId}${wallet.amount < 10_00 ? ' (nearly empty)' : ''}`,
+  ).join(', ');
   return [
     '',
     `dtx is up: ${partNames.join(', ')}`,

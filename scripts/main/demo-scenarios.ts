@@ -58,7 +58,16 @@ export async function prepareScenarios(clients: ServiceClients, runId: string): 
   const scenarios: Scenario[] = [];
   for (const mode of TX_MODES) {
     const customer = `demo-${runId}-${mode}`;
-    await call(clients.payment, 'credit', { branch: { txId: `dtx-demo:${customer}`, branchId: 'credit' }, customerId: customer, amount: RICH_BALANCE }, ADMIN);
+    await call(
+      clients.payment,
+      'credit',
+      {
+        branch: { txId: `dtx-demo:${customer}`, branchId: 'credit' },
+        customerId: customer,
+        amount: RICH_BALANCE,
+      },
+      ADMIN,
+    );
     const coupon = `DEMO-${runId}-${mode}`.toUpperCase();
     await call(
       clients.coupon,
@@ -73,13 +82,24 @@ export async function prepareScenarios(clients: ServiceClients, runId: string): 
       {
         mode,
         name: SCENARIOS.success,
-        body: order({ customerId: customer, items: [{ sku: 'DTX-TEE', quantity: 2 }, { sku: 'DTX-MUG', quantity: 1 }], couponCode: coupon }),
+        body: order({
+          customerId: customer,
+          items: [
+            { sku: 'DTX-TEE', quantity: 2 },
+            { sku: 'DTX-MUG', quantity: 1 },
+          ],
+          couponCode: coupon,
+        }),
         expected: { status: 'COMPLETED' },
       },
       {
         mode,
         name: SCENARIOS.couponUsed,
-        body: order({ customerId: customer, items: [{ sku: 'DTX-STICKERS', quantity: 3 }], couponCode: coupon }),
+        body: order({
+          customerId: customer,
+          items: [{ sku: 'DTX-STICKERS', quantity: 3 }],
+          couponCode: coupon,
+        }),
         expected: { status: 'COMPENSATED', reason: 'COUPON_UNAVAILABLE', failedSteps: ['quote', 'coupon'] },
         after: SCENARIOS.success,
       },
@@ -101,11 +121,17 @@ export async function prepareScenarios(clients: ServiceClients, runId: string): 
 }
 
 /** Why `result` is not what `expected` says, or undefined. */
-function mismatch(expected: Expected, result: Omit<ScenarioResult, 'scenario' | 'problem'>): string | undefined {
-  const wanted = [expected.status, expected.reason, expected.failedSteps?.join('|')].filter(Boolean).join(' / ');
+function mismatch(
+  expected: Expected,
+  result: Omit<ScenarioResult, 'scenario' | 'problem'>,
+): string | undefined {
+  const wanted = [expected.status, expected.reason, expected.failedSteps?.join('|')]
+    .filter(Boolean)
+    .join(' / ');
   if (result.status !== expected.status) return `expected ${wanted}`;
   if (expected.reason !== undefined && result.reason !== expected.reason) return `expected ${wanted}`;
-  if (expected.failedSteps && !expected.failedSteps.includes(result.failedStep ?? '')) return `expected ${wanted}`;
+  if (expected.failedSteps && !expected.failedSteps.includes(result.failedStep ?? ''))
+    return `expected ${wanted}`;
   return undefined;
 }
 
@@ -138,7 +164,11 @@ async function placeAndWait(api: ApiClient, runId: string, scenario: Scenario): 
 }
 
 /** Runs every scenario: each mode's chain (success, then coupon reuse) alongside the independent ones. */
-export async function runScenarios(api: ApiClient, runId: string, scenarios: Scenario[]): Promise<ScenarioResult[]> {
+export async function runScenarios(
+  api: ApiClient,
+  runId: string,
+  scenarios: Scenario[],
+): Promise<ScenarioResult[]> {
   const results = new Map<Scenario, ScenarioResult>();
   const run = async (scenario: Scenario): Promise<void> => {
     results.set(scenario, await placeAndWait(api, runId, scenario));

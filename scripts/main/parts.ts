@@ -67,7 +67,11 @@ export function dtxParts(config: Config): DtxParts {
     {
       name: 'projector',
       script: 'workers/timeline-projector.ts',
-      readiness: { kind: 'log', what: 'its Kafka consumer started', message: /"msg":"timeline projector started"/ },
+      readiness: {
+        kind: 'log',
+        what: 'its Kafka consumer started',
+        message: /"msg":"timeline projector started"/,
+      },
       stopStage: 1,
       stopTimeoutMs: 20_000,
     },

@@ -29,10 +29,14 @@ export async function assertPartAddressesFree(config: Config): Promise<void> {
   for (const { what, address, envVar } of wanted) {
     const { host, port } = splitHostPort(address);
     if (await isPortFree(host, port)) continue;
-    busy.push(`${address} (${what}) is in use by ${portOwner(port) ?? 'another process'}; move it with ${envVar}`);
+    busy.push(
+      `${address} (${what}) is in use by ${portOwner(port) ?? 'another process'}; move it with ${envVar}`,
+    );
   }
   if (busy.length > 0) {
-    throw new StartError(`${busy.join('\n')}\nIs dtx already running (another \`npm start\`)? Stop it first.`);
+    throw new StartError(
+      `${busy.join('\n')}\nIs dtx already running (another \`npm start\`)? Stop it first.`,
+    );
   }
 }
 
@@ -46,7 +50,11 @@ export async function migrateAll(config: Config, report: (text: string) => void)
   const results: string[] = [];
   for (const database of DATABASE_NAMES) {
     if (!hasMigrations(database)) continue;
-    const db = createDb(database, { url: config.databases[database], poolMax: 3, applicationName: 'dtx-start-migrate' });
+    const db = createDb(database, {
+      url: config.databases[database],
+      poolMax: 3,
+      applicationName: 'dtx-start-migrate',
+    });
     try {
       const applied = await migrateDatabase(db, database);
       results.push(applied.length > 0 ? `${database} +${applied.length}` : `${database} up to date`);

@@ -23,10 +23,10 @@ type HealthClient = grpc.Client & {
   ): grpc.ClientUnaryCall;
 };
 // grpc-health-check exports the proto-loader definition of grpc.health.v1.Health; grpc-js builds a client from it
-const HealthClientConstructor = grpc.makeGenericClientConstructor(
-  healthService,
-  'Health',
-) as unknown as new (address: string, credentials: grpc.ChannelCredentials) => HealthClient;
+const HealthClientConstructor = grpc.makeGenericClientConstructor(healthService, 'Health') as unknown as new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+) => HealthClient;
 
 /** True when the gRPC server at `address` reports SERVING (grpc.health.v1, the overall status ''). */
 export function grpcServing(address: string): Promise<boolean> {

@@ -43,9 +43,27 @@ export const SEED_PRODUCTS: readonly SeedProduct[] = [
 export const LAST_UNIT_SKU = 'DTX-LAST-ONE';
 
 export const SEED_COUPONS: readonly SeedCoupon[] = [
-  { code: 'WELCOME5', discountType: 'FIXED', amountOff: 5_00, minOrderAmount: 10_00, description: '5.00 off orders from 10.00' },
-  { code: 'SAVE10', discountType: 'PERCENT', percentOff: 10, maxDiscount: 20_00, description: '10 % off, at most 20.00' },
-  { code: 'HALFOFF', discountType: 'PERCENT', percentOff: 50, maxDiscount: 50_00, description: '50 % off, at most 50.00' },
+  {
+    code: 'WELCOME5',
+    discountType: 'FIXED',
+    amountOff: 5_00,
+    minOrderAmount: 10_00,
+    description: '5.00 off orders from 10.00',
+  },
+  {
+    code: 'SAVE10',
+    discountType: 'PERCENT',
+    percentOff: 10,
+    maxDiscount: 20_00,
+    description: '10 % off, at most 20.00',
+  },
+  {
+    code: 'HALFOFF',
+    discountType: 'PERCENT',
+    percentOff: 50,
+    maxDiscount: 50_00,
+    description: '50 % off, at most 50.00',
+  },
 ];
 
 export const SEED_WALLETS: readonly SeedWallet[] = [
@@ -68,7 +86,8 @@ export interface SeedSummary {
   present: string[];
 }
 
-const isNotFound = (error: unknown) => (error as grpc.ServiceError | undefined)?.code === grpc.status.NOT_FOUND;
+const isNotFound = (error: unknown) =>
+  (error as grpc.ServiceError | undefined)?.code === grpc.status.NOT_FOUND;
 
 /** Resolves true when the read finds the thing, false on NOT_FOUND; other errors reject. */
 async function exists(read: () => Promise<unknown>): Promise<boolean> {
@@ -103,7 +122,12 @@ export async function seedDemoData(clients: ServiceClients): Promise<SeedSummary
       summary.present.push(`product ${product.sku}`);
       continue;
     }
-    await call(clients.inventory, 'upsertProduct', { sku: product.sku, name: product.name, unitPrice: product.unitPrice }, opts);
+    await call(
+      clients.inventory,
+      'upsertProduct',
+      { sku: product.sku, name: product.name, unitPrice: product.unitPrice },
+      opts,
+    );
     // only for a new product: a rerun must not refill stock that orders took
     await call(clients.inventory, 'setStock', { sku: product.sku, available: product.stock }, opts);
     summary.productsCreated.push(product.sku);
@@ -161,8 +185,13 @@ export function formatMoney(minorUnits: number): string {
 /** What the seed holds, one line each (for `npm run seed` and the banner). */
 export function describeSeedData(): string[] {
   return [
-    ...SEED_PRODUCTS.map((p) => `product  ${p.sku.padEnd(13)} ${formatMoney(p.unitPrice).padStart(6)}  stock ${p.stock}  ${p.name}`),
+    ...SEED_PRODUCTS.map(
+      (p) =>
+        `product  ${p.sku.padEnd(13)} ${formatMoney(p.unitPrice).padStart(6)}  stock ${p.stock}  ${p.name}`,
+    ),
     ...SEED_COUPONS.map((c) => `coupon   ${c.code.padEnd(13)} ${c.description} (single use)`),
-    ...SEED_WALLETS.map((w) => `wallet   ${w.customerId.padEnd(13)} ${formatMoney(w.amount).padStart(8)}  ${w.description}`),
+    ...SEED_WALLETS.map(
+      (w) => `wallet   ${w.customerId.padEnd(13)} ${formatMoney(w.amount).padStart(8)}  ${w.description}`,
+    ),
   ];
 }

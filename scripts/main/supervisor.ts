@@ -154,7 +154,11 @@ export class Supervisor {
     for (;;) {
       const failed = parts.find((part) => part.state === 'gave-up');
       if (failed) {
-        throw new PartFailedError(failed.spec.name, `${failed.spec.name} kept crashing; gave up on it`, failed.lastLines);
+        throw new PartFailedError(
+          failed.spec.name,
+          `${failed.spec.name} kept crashing; gave up on it`,
+          failed.lastLines,
+        );
       }
       if (parts.every((part) => part.ready)) return;
       if (this.stopping) throw new Error('shutting down');
@@ -239,10 +243,16 @@ export class Supervisor {
   private markReady(part: Part): void {
     part.ready = true;
     const again = part.restarts > 0 ? ' again' : '';
-    this.report(`${part.spec.name} ready${again} (${part.spec.readiness.what}) after ${seconds(Date.now() - part.startedAt)}`);
+    this.report(
+      `${part.spec.name} ready${again} (${part.spec.readiness.what}) after ${seconds(Date.now() - part.startedAt)}`,
+    );
   }
 
-  private async probeUntilReady(part: Part, child: ChildProcess, readiness: Extract<Readiness, { kind: 'probe' }>): Promise<void> {
+  private async probeUntilReady(
+    part: Part,
+    child: ChildProcess,
+    readiness: Extract<Readiness, { kind: 'probe' }>,
+  ): Promise<void> {
     while (part.child === child && part.alive && !part.ready) {
       let ok = false;
       try {
@@ -277,7 +287,10 @@ export class Supervisor {
       );
       return;
     }
-    const delay = Math.min(this.policy.backoffBaseMs * 2 ** (part.rapidCrashes - 1), this.policy.backoffMaxMs);
+    const delay = Math.min(
+      this.policy.backoffBaseMs * 2 ** (part.rapidCrashes - 1),
+      this.policy.backoffMaxMs,
+    );
     part.state = 'restarting';
     part.restarts += 1;
     this.report(
@@ -317,14 +330,18 @@ export class Supervisor {
       this.report(`${part.spec.name} stopped (${how}) in ${seconds(Date.now() - startedAt)}`);
       return;
     }
-    this.report(`${part.spec.name} did not stop within ${seconds(part.spec.stopTimeoutMs)} of SIGTERM; sending SIGKILL`);
+    this.report(
+      `${part.spec.name} did not stop within ${seconds(part.spec.stopTimeoutMs)} of SIGTERM; sending SIGKILL`,
+    );
     this.signalPart(part, 'SIGKILL');
     await settlesWithin(exited, 5_000);
   }
 
   private async runShutdown(): Promise<void> {
     this.stopping = true;
-    const stages = [...new Set([...this.parts.values()].map((part) => part.spec.stopStage))].sort((a, b) => a - b);
+    const stages = [...new Set([...this.parts.values()].map((part) => part.spec.stopStage))].sort(
+      (a, b) => a - b,
+    );
     for (const stage of stages) {
       const parts = [...this.parts.values()].filter((part) => part.spec.stopStage === stage);
       const live = parts.filter((part) => part.alive);

@@ -60,7 +60,8 @@ export class DtxError extends Error {
 export const badRequest = (message: string, fields?: FieldError[]): DtxError =>
   new DtxError('BAD_REQUEST', message, { fields });
 export const notFound = (message: string): DtxError => new DtxError('NOT_FOUND', message);
-export const conflict = (reason: string, message: string): DtxError => new DtxError('CONFLICT', message, { reason });
+export const conflict = (reason: string, message: string): DtxError =>
+  new DtxError('CONFLICT', message, { reason });
 export const unavailable = (message: string, cause?: unknown): DtxError =>
   new DtxError('UNAVAILABLE', message, { cause });
 

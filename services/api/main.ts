@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   const address = await app.listen({ host: config.api.host, port: config.api.port });
-  logger.info({ address, docs: `${address}/docs`, auth: config.api.apiKey !== undefined }, 'dtx API listening');
+  logger.info(
+    { address, docs: `${address}/docs`, auth: config.api.apiKey !== undefined },
+    'dtx API listening',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -31,7 +31,11 @@ export const TxStatusSchema = literalUnion(TX_STATUSES, 'transaction status (sea
 export const OrderItemSchema = Type.Object(
   {
     sku: identifier('product SKU'),
-    quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY, description: `a whole number, 1-${MAX_QUANTITY}` }),
+    quantity: Type.Integer({
+      minimum: 1,
+      maximum: MAX_QUANTITY,
+      description: `a whole number, 1-${MAX_QUANTITY}`,
+    }),
   },
   { additionalProperties: false },
 );
@@ -45,7 +49,9 @@ export const PlaceOrderBodySchema = Type.Object(
       description: `1-${MAX_ITEMS} lines, each SKU at most once; prices come from the catalogue`,
     }),
     couponCode: Type.Optional(identifier('coupon code')),
-    mode: Type.Optional(Type.Union([Type.Literal('saga'), Type.Literal('tcc')], { description: 'default saga' })),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('saga'), Type.Literal('tcc')], { description: 'default saga' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -81,7 +87,12 @@ export const WorkflowIdParamsSchema = Type.Object({
   workflowId: Type.String({ minLength: 1, maxLength: 128, pattern: ID_PATTERN, description: 'workflow id' }),
 });
 export const DeadLetterParamsSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', description: 'outbox event id' }),
+  id: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9-]+$',
+    description: 'outbox event id',
+  }),
 });
 
 export const ListTransactionsQuerySchema = Type.Object(
@@ -90,7 +101,10 @@ export const ListTransactionsQuerySchema = Type.Object(
     mode: Type.Optional(TxModeSchema),
     customerId: Type.Optional(identifier('customer id')),
     pageSize: Type.Optional(
-      Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'transactions per page, 1-100 (default 20)' }),
+      Type.String({
+        pattern: '^([1-9]|[1-9][0-9]|100)$',
+        description: 'transactions per page, 1-100 (default 20)',
+      }),
     ),
     pageToken: Type.Optional(
       Type.String({
@@ -136,7 +150,9 @@ export type PlaceOrderResponse = Static<typeof PlaceOrderResponseSchema>;
 export const StepErrorSchema = Type.Object({
   op: Type.String(),
   attempt: Type.Integer(),
-  type: Type.String({ description: 'business reason, InvalidArgument, a gRPC code name, Timeout or CANCELLED' }),
+  type: Type.String({
+    description: 'business reason, InvalidArgument, a gRPC code name, Timeout or CANCELLED',
+  }),
   message: Type.String(),
   nonRetryable: Type.Boolean(),
   at: Type.String(),
@@ -235,17 +251,22 @@ export const OrderViewSchema = Type.Object({
   workflowId: Type.String(),
   runId: Type.Optional(Type.String()),
   executionStatus: Type.Optional(
-    Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT' }),
+    Type.String({
+      description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT',
+    }),
   ),
   txState: Type.Union([TxStateSchema, Type.Null()]),
   txStateSource: Type.String({
-    description: 'query (live from the worker), result (the closed workflow), visibility (search attributes only)',
+    description:
+      'query (live from the worker), result (the closed workflow), visibility (search attributes only)',
   }),
   outcome: Type.Optional(OutcomeSchema),
   order: Type.Union([OrderRecordSchema, Type.Null()]),
   timeline: Type.Array(TimelineEventSchema),
   unavailable: Type.Optional(
-    Type.Array(Type.String(), { description: 'parts that did not answer (order service, timeline): shown empty' }),
+    Type.Array(Type.String(), {
+      description: 'parts that did not answer (order service, timeline): shown empty',
+    }),
   ),
   links: LinksSchema,
 });
@@ -268,7 +289,9 @@ export type TransactionSummary = Static<typeof TransactionSummarySchema>;
 
 export const TransactionListSchema = Type.Object({
   transactions: Type.Array(TransactionSummarySchema),
-  nextPageToken: Type.Optional(Type.String({ description: 'pass as pageToken for the next page; absent on the last' })),
+  nextPageToken: Type.Optional(
+    Type.String({ description: 'pass as pageToken for the next page; absent on the last' }),
+  ),
 });
 export type TransactionList = Static<typeof TransactionListSchema>;
 
@@ -285,7 +308,9 @@ export const RetryResponseSchema = Type.Object({
   previousRunId: Type.String(),
   previousExecutionStatus: Type.String(),
   runId: Type.String({ description: 'the new run, reset from the previous one' }),
-  resetToEventId: Type.Integer({ description: 'the WorkflowTaskCompleted event the new run continues after' }),
+  resetToEventId: Type.Integer({
+    description: 'the WorkflowTaskCompleted event the new run continues after',
+  }),
   links: LinksSchema,
 });
 export type RetryResponse = Static<typeof RetryResponseSchema>;
@@ -349,7 +374,12 @@ export const ErrorResponseSchema = Type.Object(
       message: Type.String(),
       reason: Type.Optional(Type.String({ description: 'machine-readable why (409s)' })),
       fields: Type.Optional(
-        Type.Array(Type.Object({ path: Type.String({ description: 'e.g. items/0/quantity' }), message: Type.String() })),
+        Type.Array(
+          Type.Object({
+            path: Type.String({ description: 'e.g. items/0/quantity' }),
+            message: Type.String(),
+          }),
+        ),
       ),
     }),
   },

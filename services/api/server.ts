@@ -53,7 +53,9 @@ function codeOfFastifyError(error: FastifyError): ErrorCode {
     case 404:
       return 'NOT_FOUND';
     default:
-      return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL';
+      return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+        ? 'BAD_REQUEST'
+        : 'INTERNAL';
   }
 }
 
@@ -63,7 +65,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // ids in paths are pattern-checked; keep URLs short and exact
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   };
-  const app = Fastify(options.logger ? { ...fastifyOptions, loggerInstance: options.logger } : fastifyOptions);
+  const app = Fastify(
+    options.logger ? { ...fastifyOptions, loggerInstance: options.logger } : fastifyOptions,
+  );
 
   app.setValidatorCompiler(fastifyValidatorCompiler);
   // response schemas document the answers; they must never drop a field silently
@@ -84,7 +88,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DtxError) {
-      if (error.code === 'INTERNAL' || error.code === 'UNAVAILABLE') request.log.error({ err: error }, error.message);
+      if (error.code === 'INTERNAL' || error.code === 'UNAVAILABLE')
+        request.log.error({ err: error }, error.message);
       return reply.code(HTTP_STATUS[error.code]).send(errorBody(error));
     }
     const code = codeOfFastifyError(error);
@@ -92,11 +97,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       request.log.error({ err: error }, 'request failed');
       return reply.code(500).send(errorBody(new DtxError('INTERNAL', 'internal error')));
     }
-    const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body larger than ${app.initialConfig.bodyLimit} bytes` : error.message;
+    const message =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `body larger than ${app.initialConfig.bodyLimit} bytes`
+        : error.message;
     return reply.code(HTTP_STATUS[code]).send(errorBody(new DtxError(code, message)));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody(new DtxError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`))),
+    reply
+      .code(404)
+      .send(errorBody(new DtxError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`))),
   );
 
   if (options.apiKey !== undefined) {
@@ -106,7 +116,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const key = presentedKey(request.headers);
       // compare digests in constant time: the length and content of the key do not leak through timing
       if (key === undefined || !timingSafeEqual(digest(key), expected)) {
-        return done(new DtxError('UNAUTHORIZED', 'missing or wrong API key (x-api-key header or Authorization: Bearer)'));
+        return done(
+          new DtxError(
+            'UNAUTHORIZED',
+            'missing or wrong API key (x-api-key header or Authorization: Bearer)',
+          ),
+        );
       }
       done();
     });

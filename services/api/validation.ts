@@ -38,9 +38,13 @@ function messageOf(message: string, schema: TSchema): string {
 /** An input validation failure that names where the input came from (body, querystring, params, headers). */
 export class ValidationFailed extends DtxError {
   constructor(part: string, fields: FieldError[]) {
-    super('BAD_REQUEST', `invalid ${part}: ${fields.map((f) => `${f.path || '(root)'}: ${f.message}`).join('; ')}`, {
-      fields,
-    });
+    super(
+      'BAD_REQUEST',
+      `invalid ${part}: ${fields.map((f) => `${f.path || '(root)'}: ${f.message}`).join('; ')}`,
+      {
+        fields,
+      },
+    );
     this.name = 'ValidationFailed';
   }
 }

@@ -28,12 +28,19 @@ export function computeDiscount(terms: CouponTerms, orderAmount: number): number
 }
 
 /** Throws COUPON_UNAVAILABLE (with why) unless `customerId` may use the coupon on `orderAmount` at `now`. */
-export function checkEligible(terms: CouponTerms, state: string, customerId: string, orderAmount: number, now: number): void {
+export function checkEligible(
+  terms: CouponTerms,
+  state: string,
+  customerId: string,
+  orderAmount: number,
+  now: number,
+): void {
   const refuse = (why: string): never => {
     throw new BusinessRejectionError('COUPON_UNAVAILABLE', `coupon ${terms.code} ${why}`);
   };
   if (state !== 'AVAILABLE') refuse(`is ${state}`);
-  if (terms.ownerCustomerId !== '' && terms.ownerCustomerId !== customerId) refuse('belongs to another customer');
+  if (terms.ownerCustomerId !== '' && terms.ownerCustomerId !== customerId)
+    refuse('belongs to another customer');
   if (terms.expiresAt !== undefined && terms.expiresAt <= now) refuse('has expired');
   if (orderAmount < terms.minOrderAmount) refuse(`needs an order of at least ${terms.minOrderAmount}`);
 }

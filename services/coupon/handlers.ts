@@ -8,7 +8,17 @@ import { emitEvent } from '../lib/events';
 import { AlreadyExistsError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
 import { checkEligible, computeDiscount, type CouponTerms } from './discount';
-import { findCoupon, findHold, insertCoupon, insertHold, setHoldState, toProto, transition, type CouponState, type HoldState } from './store';
+import {
+  findCoupon,
+  findHold,
+  insertCoupon,
+  insertHold,
+  setHoldState,
+  toProto,
+  transition,
+  type CouponState,
+  type HoldState,
+} from './store';
 import { validateGet, validateIssue, validateQuote, validateUse, type ValidUse } from './validate';
 
 const sameTerms = (a: CouponTerms, b: CouponTerms): boolean =>
@@ -41,8 +51,16 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
         checkEligible(coupon.terms, coupon.state, input.customerId, input.orderAmount, Date.now());
         const discount = computeDiscount(coupon.terms, input.orderAmount);
         const holder = { txId: input.branch.txId, branchId: input.branch.branchId, orderId: input.orderId };
-        if (!(await transition(trx, input.code, 'AVAILABLE', to, holder))) throw new Error(`coupon ${input.code} left AVAILABLE under its row lock`);
-        await insertHold(trx, input.branch, { code: input.code, orderId: input.orderId, customerId: input.customerId, discount, state: holdState, mode });
+        if (!(await transition(trx, input.code, 'AVAILABLE', to, holder)))
+          throw new Error(`coupon ${input.code} left AVAILABLE under its row lock`);
+        await insertHold(trx, input.branch, {
+          code: input.code,
+          orderId: input.orderId,
+          customerId: input.customerId,
+          discount,
+          state: holdState,
+          mode,
+        });
         await emitEvent(trx, ctx, 'coupon', input.code, eventType, {
           orderId: input.orderId,
           customerId: input.customerId,
@@ -75,8 +93,12 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
     reason: string,
   ): Promise<void> {
     const hold = await findHold(trx, branch, true);
-    if (!hold || hold.state !== expected) throw new Error(`coupon hold of ${branch.txId}/${branch.branchId} is ${hold?.state ?? 'missing'}, expected ${expected}`);
-    const holder = to === 'AVAILABLE' ? null : { txId: branch.txId, branchId: branch.branchId, orderId: hold.orderId };
+    if (!hold || hold.state !== expected)
+      throw new Error(
+        `coupon hold of ${branch.txId}/${branch.branchId} is ${hold?.state ?? 'missing'}, expected ${expected}`,
+      );
+    const holder =
+      to === 'AVAILABLE' ? null : { txId: branch.txId, branchId: branch.branchId, orderId: hold.orderId };
     if (!(await transition(trx, hold.code, from, to, holder, branch.txId))) {
       throw new Error(`coupon ${hold.code} is not ${from} by ${branch.txId}`);
     }

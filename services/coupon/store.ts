@@ -84,7 +84,16 @@ export async function insertCoupon(trx: Knex.Transaction, t: CouponTerms): Promi
   const result = await trx.raw<{ rowCount: number }>(
     `insert into coupons (code, owner_customer_id, discount_type, amount_off, percent_off, max_discount, min_order_amount, expires_at)
      values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (code) do nothing`,
-    [t.code, t.ownerCustomerId, t.discountType, t.amountOff, t.percentOff, t.maxDiscount, t.minOrderAmount, t.expiresAt === undefined ? null : new Date(t.expiresAt)],
+    [
+      t.code,
+      t.ownerCustomerId,
+      t.discountType,
+      t.amountOff,
+      t.percentOff,
+      t.maxDiscount,
+      t.minOrderAmount,
+      t.expiresAt === undefined ? null : new Date(t.expiresAt),
+    ],
   );
   return result.rowCount === 1;
 }
@@ -101,7 +110,15 @@ export async function transition(
   const result = await trx.raw<{ rowCount: number }>(
     `update coupons set state = ?, tx_id = ?, branch_id = ?, order_id = ?, updated_at = now()
       where code = ? and state = ?${expectedTxId !== undefined ? ' and tx_id = ?' : ''}`,
-    [to, holder?.txId ?? null, holder?.branchId ?? null, holder?.orderId ?? null, code, from, ...(expectedTxId !== undefined ? [expectedTxId] : [])],
+    [
+      to,
+      holder?.txId ?? null,
+      holder?.branchId ?? null,
+      holder?.orderId ?? null,
+      code,
+      from,
+      ...(expectedTxId !== undefined ? [expectedTxId] : []),
+    ],
   );
   return result.rowCount === 1;
 }
@@ -126,17 +143,28 @@ export async function insertHold(
 export async function findHold(db: Knex, branch: BranchKey, lock = false): Promise<HoldRecord | undefined> {
   const query = db('coupon_holds')
     .where({ tx_id: branch.txId, branch_id: branch.branchId })
-    .first<{ code: string; order_id: string; customer_id: string; discount: string; state: HoldState } | undefined>(
-      'code',
-      'order_id',
-      'customer_id',
-      'discount',
-      'state',
-    );
+    .first<
+      { code: string; order_id: string; customer_id: string; discount: string; state: HoldState } | undefined
+    >('code', 'order_id', 'customer_id', 'discount', 'state');
   const row = await (lock ? query.forUpdate() : query);
-  return row ? { code: row.code, orderId: row.order_id, customerId: row.customer_id, discount: toNumber(row.discount), state: row.state } : undefined;
+  return row
+    ? {
+        code: row.code,
+        orderId: row.order_id,
+        customerId: row.customer_id,
+        discount: toNumber(row.discount),
+        state: row.state,
+      }
+    : undefined;
 }
 
-export async function setHoldState(trx: Knex.Transaction, branch: BranchKey, state: HoldState, reason: string): Promise<void> {
-  await trx('coupon_holds').where({ tx_id: branch.txId, branch_id: branch.branchId }).update({ state, reason, updated_at: trx.fn.now() });
+export async function setHoldState(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  state: HoldState,
+  reason: string,
+): Promise<void> {
+  await trx('coupon_holds')
+    .where({ tx_id: branch.txId, branch_id: branch.branchId })
+    .update({ state, reason, updated_at: trx.fn.now() });
 }

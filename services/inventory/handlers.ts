@@ -20,7 +20,14 @@ import {
   type StockColumn,
   type StockRow,
 } from './store';
-import { validateGetStock, validateProduct, validateQuote, validateReserve, validateSetStock, type ValidReserve } from './validate';
+import {
+  validateGetStock,
+  validateProduct,
+  validateQuote,
+  validateReserve,
+  validateSetStock,
+  type ValidReserve,
+} from './validate';
 
 /** One event per SKU line (aggregate = sku), carrying the order and the stock after the change. */
 function stockEvent(
@@ -48,8 +55,15 @@ function stockEvent(
 
 export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> {
   /** Reserve (saga: available -> sold) or TryReserve (tcc: available -> frozen), all items or none. */
-  async function reserve(input: ValidReserve, ctx: CallContext, mode: 'saga' | 'tcc'): Promise<ReservationResult> {
-    await requireProducts(db, input.items.map((i) => i.sku));
+  async function reserve(
+    input: ValidReserve,
+    ctx: CallContext,
+    mode: 'saga' | 'tcc',
+  ): Promise<ReservationResult> {
+    await requireProducts(
+      db,
+      input.items.map((i) => i.sku),
+    );
     const to: StockColumn = mode === 'saga' ? 'sold' : 'frozen';
     const { outcome, value } = await withBarrier(
       db,
@@ -58,13 +72,29 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
       '',
       async (trx) => {
         const rows = await takeStock(trx, input.items, to);
-        await insertReservations(trx, input.branch, input.orderId, input.items, mode, mode === 'saga' ? 'RESERVED' : 'FROZEN');
+        await insertReservations(
+          trx,
+          input.branch,
+          input.orderId,
+          input.items,
+          mode,
+          mode === 'saga' ? 'RESERVED' : 'FROZEN',
+        );
         for (const [i, row] of rows.entries()) {
-          await stockEvent(trx, ctx, mode === 'saga' ? 'StockReserved' : 'StockFrozen', input.branch, input.orderId, input.items[i].quantity, row);
+          await stockEvent(
+            trx,
+            ctx,
+            mode === 'saga' ? 'StockReserved' : 'StockFrozen',
+            input.branch,
+            input.orderId,
+            input.items[i].quantity,
+            row,
+          );
         }
         return input.items;
       },
-      async (trx) => (await reservationsOf(trx, input.branch)).map(({ sku, quantity }) => ({ sku, quantity })),
+      async (trx) =>
+        (await reservationsOf(trx, input.branch)).map(({ sku, quantity }) => ({ sku, quantity })),
     );
     return { outcome, items: value };
   }
@@ -83,7 +113,10 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
   ): Promise<void> {
     const reservations = await reservationsOf(trx, branch, true);
     for (const r of reservations) {
-      if (r.state !== expected) throw new Error(`reservation ${branch.txId}/${branch.branchId}/${r.sku} is ${r.state}, expected ${expected}`);
+      if (r.state !== expected)
+        throw new Error(
+          `reservation ${branch.txId}/${branch.branchId}/${r.sku} is ${r.state}, expected ${expected}`,
+        );
       const row = await moveStock(trx, r.sku, r.quantity, from, to);
       if (!row) throw new Error(`stock of ${r.sku} has fewer than ${r.quantity} ${from} units to move back`);
       await stockEvent(trx, ctx, eventType, branch, r.orderId, r.quantity, row, reason);
@@ -115,13 +148,22 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
 
     Quote: async (request) => {
       const items = validateQuote(request);
-      const products = await requireProducts(db, items.map((i) => i.sku));
+      const products = await requireProducts(
+        db,
+        items.map((i) => i.sku),
+      );
       let subtotal = 0;
       const lines = items.map((item) => {
         const product = products.get(item.sku)!;
         const lineTotal = product.unitPrice * item.quantity;
         subtotal += lineTotal;
-        return { sku: item.sku, name: product.name, quantity: item.quantity, unitPrice: product.unitPrice, lineTotal };
+        return {
+          sku: item.sku,
+          name: product.name,
+          quantity: item.quantity,
+          unitPrice: product.unitPrice,
+          lineTotal,
+        };
       });
       if (!Number.isSafeInteger(subtotal)) throw new Error('quote subtotal exceeds the largest safe amount');
       return { lines, subtotal };

@@ -45,8 +45,12 @@ const toStock = (row: RawStock): StockRow => ({
 
 /** Products of these SKUs; throws NotFoundError for the first unknown one. */
 export async function requireProducts(db: Knex, skus: string[]): Promise<Map<string, ProductRow>> {
-  const rows = await db<{ sku: string; name: string; unit_price: string }>('products').whereIn('sku', skus).select('sku', 'name', 'unit_price');
-  const bySku = new Map(rows.map((r) => [r.sku, { sku: r.sku, name: r.name, unitPrice: toNumber(r.unit_price) }]));
+  const rows = await db<{ sku: string; name: string; unit_price: string }>('products')
+    .whereIn('sku', skus)
+    .select('sku', 'name', 'unit_price');
+  const bySku = new Map(
+    rows.map((r) => [r.sku, { sku: r.sku, name: r.name, unitPrice: toNumber(r.unit_price) }]),
+  );
   const missing = skus.find((sku) => !bySku.has(sku));
   if (missing !== undefined) throw new NotFoundError('sku', missing);
   return bySku;
@@ -57,7 +61,13 @@ export async function requireProducts(db: Knex, skus: string[]): Promise<Map<str
  * the row lock plus the re-checked WHERE make concurrent takers of the last units queue, never oversell).
  * Returns the new row, or undefined when `from` had too few.
  */
-export async function moveStock(trx: Knex.Transaction, sku: string, quantity: number, from: StockColumn, to: StockColumn): Promise<StockRow | undefined> {
+export async function moveStock(
+  trx: Knex.Transaction,
+  sku: string,
+  quantity: number,
+  from: StockColumn,
+  to: StockColumn,
+): Promise<StockRow | undefined> {
   const result = await trx.raw<{ rows: RawStock[] }>(
     `update stock set ${from} = ${from} - ?, ${to} = ${to} + ?, updated_at = now()
       where sku = ? and ${from} >= ? returning sku, available, frozen, sold`,
@@ -72,7 +82,10 @@ export async function takeStock(trx: Knex.Transaction, items: Item[], to: StockC
   for (const item of items) {
     const row = await moveStock(trx, item.sku, item.quantity, 'available', to);
     if (!row) {
-      throw new BusinessRejectionError('INSUFFICIENT_STOCK', `not enough stock of ${item.sku} for ${item.quantity} unit(s)`);
+      throw new BusinessRejectionError(
+        'INSUFFICIENT_STOCK',
+        `not enough stock of ${item.sku} for ${item.quantity} unit(s)`,
+      );
     }
     rows.push(row);
   }
@@ -88,7 +101,15 @@ export async function insertReservations(
   state: ReservationState,
 ): Promise<void> {
   await trx('reservations').insert(
-    items.map((item) => ({ tx_id: branch.txId, branch_id: branch.branchId, sku: item.sku, order_id: orderId, quantity: item.quantity, mode, state })),
+    items.map((item) => ({
+      tx_id: branch.txId,
+      branch_id: branch.branchId,
+      sku: item.sku,
+      order_id: orderId,
+      quantity: item.quantity,
+      mode,
+      state,
+    })),
   );
 }
 
@@ -97,17 +118,31 @@ export async function reservationsOf(db: Knex, branch: BranchKey, lock = false):
   const query = db('reservations')
     .where({ tx_id: branch.txId, branch_id: branch.branchId })
     .orderBy('sku')
-    .select<{ sku: string; quantity: number; order_id: string; state: ReservationState }[]>('sku', 'quantity', 'order_id', 'state');
+    .select<{ sku: string; quantity: number; order_id: string; state: ReservationState }[]>(
+      'sku',
+      'quantity',
+      'order_id',
+      'state',
+    );
   const rows = await (lock ? query.forUpdate() : query);
   return rows.map((r) => ({ sku: r.sku, quantity: r.quantity, orderId: r.order_id, state: r.state }));
 }
 
-export async function setReservationState(trx: Knex.Transaction, branch: BranchKey, state: ReservationState): Promise<void> {
-  await trx('reservations').where({ tx_id: branch.txId, branch_id: branch.branchId }).update({ state, updated_at: trx.fn.now() });
+export async function setReservationState(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  state: ReservationState,
+): Promise<void> {
+  await trx('reservations')
+    .where({ tx_id: branch.txId, branch_id: branch.branchId })
+    .update({ state, updated_at: trx.fn.now() });
 }
 
 export async function stockOf(db: Knex, skus: string[]): Promise<StockRow[]> {
-  const rows = await db<RawStock>('stock').whereIn('sku', skus).orderBy('sku').select('sku', 'available', 'frozen', 'sold');
+  const rows = await db<RawStock>('stock')
+    .whereIn('sku', skus)
+    .orderBy('sku')
+    .select('sku', 'available', 'frozen', 'sold');
   return rows.map(toStock);
 }
 
@@ -124,8 +159,15 @@ export async function upsertProduct(trx: Knex.Transaction, product: ProductRow):
 }
 
 /** Sets `available` of a SKU; returns the row and whether it changed (NotFoundError for an unknown SKU). */
-export async function setAvailable(trx: Knex.Transaction, sku: string, available: number): Promise<{ row: StockRow; changed: boolean }> {
-  const current = await trx<RawStock>('stock').where({ sku }).forUpdate().first('sku', 'available', 'frozen', 'sold');
+export async function setAvailable(
+  trx: Knex.Transaction,
+  sku: string,
+  available: number,
+): Promise<{ row: StockRow; changed: boolean }> {
+  const current = await trx<RawStock>('stock')
+    .where({ sku })
+    .forUpdate()
+    .first('sku', 'available', 'frozen', 'sold');
   if (!current) throw new NotFoundError('sku', sku);
   if (toNumber(current.available) === available) return { row: toStock(current), changed: false };
   const result = await trx.raw<{ rows: RawStock[] }>(

@@ -14,6 +14,13 @@ export async function branchCall(
 ): Promise<BranchResult> {
   const branch = requireBranch(request.branch);
   const reason = text(request.reason, 'reason');
-  const { outcome } = await withBarrier(db, branch, op, reason, (trx) => apply(trx, branch, reason), () => Promise.resolve());
+  const { outcome } = await withBarrier(
+    db,
+    branch,
+    op,
+    reason,
+    (trx) => apply(trx, branch, reason),
+    () => Promise.resolve(),
+  );
   return { branch, outcome };
 }

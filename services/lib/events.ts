@@ -13,5 +13,11 @@ export function emitEvent(
   eventType: string,
   payload: Record<string, unknown>,
 ): Promise<string> {
-  return appendEvent(trx, { aggregateType: service, aggregateId, eventType, payload, headers: ctx.eventHeaders });
+  return appendEvent(trx, {
+    aggregateType: service,
+    aggregateId,
+    eventType,
+    payload,
+    headers: ctx.eventHeaders,
+  });
 }

@@ -7,7 +7,13 @@ import { emitEvent } from '../lib/events';
 import { AlreadyExistsError, BusinessRejectionError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
 import { findOrder, insertOrder, listOrders, setStatus, type OrderRecord } from './store';
-import { encodePageToken, validateCreateOrder, validateGetOrder, validateListOrders, validateOrderBranch } from './validate';
+import {
+  encodePageToken,
+  validateCreateOrder,
+  validateGetOrder,
+  validateListOrders,
+  validateOrderBranch,
+} from './validate';
 
 function toProto(order: OrderRecord): Order {
   const { seq: _seq, ...proto } = order;
@@ -33,7 +39,11 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
   async function requireOrder(trx: Knex.Transaction, orderId: string, txId: string): Promise<OrderRecord> {
     const order = await findOrder(trx, orderId, true);
     if (!order) throw new NotFoundError('order', orderId);
-    if (order.txId !== txId) throw new BusinessRejectionError('TX_MISMATCH', `order ${orderId} belongs to transaction ${order.txId}`);
+    if (order.txId !== txId)
+      throw new BusinessRejectionError(
+        'TX_MISMATCH',
+        `order ${orderId} belongs to transaction ${order.txId}`,
+      );
     return order;
   }
 
@@ -51,9 +61,17 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
         'action',
         '',
         async (trx) => {
-          if (!(await insertOrder(trx, input))) throw new AlreadyExistsError('order', input.orderId, `order ${input.orderId} already exists`);
+          if (!(await insertOrder(trx, input)))
+            throw new AlreadyExistsError('order', input.orderId, `order ${input.orderId} already exists`);
           const order = (await findOrder(trx, input.orderId))!;
-          await emitEvent(trx, ctx, 'order', order.orderId, 'OrderCreated', orderPayload(order, { lines: order.lines }));
+          await emitEvent(
+            trx,
+            ctx,
+            'order',
+            order.orderId,
+            'OrderCreated',
+            orderPayload(order, { lines: order.lines }),
+          );
           return toProto(order);
         },
         (trx) => current(trx, input.orderId),
@@ -70,8 +88,13 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
         '',
         async (trx) => {
           const order = await requireOrder(trx, input.orderId, input.branch.txId);
-          if (order.status === 'CANCELLED') throw new BusinessRejectionError('ALREADY_CANCELLED', `order ${order.orderId} is cancelled`);
-          if (order.status !== 'PENDING') throw new BusinessRejectionError('ORDER_NOT_PENDING', `order ${order.orderId} is ${order.status}`);
+          if (order.status === 'CANCELLED')
+            throw new BusinessRejectionError('ALREADY_CANCELLED', `order ${order.orderId} is cancelled`);
+          if (order.status !== 'PENDING')
+            throw new BusinessRejectionError(
+              'ORDER_NOT_PENDING',
+              `order ${order.orderId} is ${order.status}`,
+            );
           await setStatus(trx, order.orderId, 'CONFIRMED');
           const confirmed = (await findOrder(trx, order.orderId))!;
           await emitEvent(trx, ctx, 'order', order.orderId, 'OrderConfirmed', orderPayload(confirmed));
@@ -99,7 +122,14 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
           }
           await setStatus(trx, order.orderId, 'CANCELLED', input.reason);
           const cancelled = (await findOrder(trx, order.orderId))!;
-          await emitEvent(trx, ctx, 'order', order.orderId, 'OrderCancelled', orderPayload(cancelled, { reason: input.reason }));
+          await emitEvent(
+            trx,
+            ctx,
+            'order',
+            order.orderId,
+            'OrderCancelled',
+            orderPayload(cancelled, { reason: input.reason }),
+          );
           return toProto(cancelled);
         },
         (trx) => current(trx, input.orderId),
@@ -119,7 +149,10 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
       const rows = await listOrders(db, input.customerId, input.pageSize + 1, input.afterSeq);
       const page = rows.slice(0, input.pageSize);
       const more = rows.length > input.pageSize;
-      return { orders: page.map(toProto), nextPageToken: more ? encodePageToken(page[page.length - 1].seq) : '' };
+      return {
+        orders: page.map(toProto),
+        nextPageToken: more ? encodePageToken(page[page.length - 1].seq) : '',
+      };
     },
   };
 }

@@ -30,7 +30,10 @@ interface LineRow {
   line_total: string;
 }
 
-export type OrderRecord = Required<Omit<Order, 'lines'>> & { lines: Required<NonNullable<Order['lines']>[number]>[]; seq: number };
+export type OrderRecord = Required<Omit<Order, 'lines'>> & {
+  lines: Required<NonNullable<Order['lines']>[number]>[];
+  seq: number;
+};
 
 function toOrder(row: OrderRow, lines: LineRow[]): OrderRecord {
   return {
@@ -38,7 +41,12 @@ function toOrder(row: OrderRow, lines: LineRow[]): OrderRecord {
     seq: toNumber(row.seq),
     customerId: row.customer_id,
     status: row.status,
-    lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: toNumber(l.unit_price), lineTotal: toNumber(l.line_total) })),
+    lines: lines.map((l) => ({
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: toNumber(l.unit_price),
+      lineTotal: toNumber(l.line_total),
+    })),
     subtotal: toNumber(row.subtotal),
     discount: toNumber(row.discount),
     total: toNumber(row.total),
@@ -56,11 +64,27 @@ export async function insertOrder(trx: Knex.Transaction, input: ValidCreateOrder
   const result = await trx.raw<{ rowCount: number }>(
     `insert into orders (order_id, customer_id, status, subtotal, discount, total, coupon_code, tx_mode, tx_id)
      values (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?) on conflict (order_id) do nothing`,
-    [input.orderId, input.customerId, input.subtotal, input.discount, input.total, input.couponCode, input.txMode, input.branch.txId],
+    [
+      input.orderId,
+      input.customerId,
+      input.subtotal,
+      input.discount,
+      input.total,
+      input.couponCode,
+      input.txMode,
+      input.branch.txId,
+    ],
   );
   if (result.rowCount !== 1) return false;
   await trx('order_lines').insert(
-    input.lines.map((l, i) => ({ order_id: input.orderId, line_no: i, sku: l.sku, quantity: l.quantity, unit_price: l.unitPrice, line_total: l.lineTotal })),
+    input.lines.map((l, i) => ({
+      order_id: input.orderId,
+      line_no: i,
+      sku: l.sku,
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      line_total: l.lineTotal,
+    })),
   );
   return true;
 }
@@ -74,12 +98,24 @@ export async function findOrder(db: Knex, orderId: string, lock = false): Promis
   return toOrder(row, lines);
 }
 
-export async function setStatus(trx: Knex.Transaction, orderId: string, status: OrderStatus, cancelReason = ''): Promise<void> {
-  await trx('orders').where({ order_id: orderId }).update({ status, cancel_reason: cancelReason, updated_at: trx.fn.now() });
+export async function setStatus(
+  trx: Knex.Transaction,
+  orderId: string,
+  status: OrderStatus,
+  cancelReason = '',
+): Promise<void> {
+  await trx('orders')
+    .where({ order_id: orderId })
+    .update({ status, cancel_reason: cancelReason, updated_at: trx.fn.now() });
 }
 
 /** A customer's orders, newest first, after the given seq (keyset pagination); one extra row tells if more exist. */
-export async function listOrders(db: Knex, customerId: string, limit: number, afterSeq?: number): Promise<OrderRecord[]> {
+export async function listOrders(
+  db: Knex,
+  customerId: string,
+  limit: number,
+  afterSeq?: number,
+): Promise<OrderRecord[]> {
   const rows = await db<OrderRow>('orders')
     .where({ customer_id: customerId })
     .andWhere('seq', '<', afterSeq ?? Number.MAX_SAFE_INTEGER)

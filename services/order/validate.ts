@@ -5,7 +5,17 @@ import type { ListOrdersRequest__Output } from '../../proto/gen/dtx/v1/ListOrder
 import type { OrderBranchRequest__Output } from '../../proto/gen/dtx/v1/OrderBranchRequest';
 import type { BranchKey } from '../barrier';
 import { InvalidArgumentError } from '../rpc/errors';
-import { lines, money, optionalId, quantity, requireBranch, requireId, safeProduct, safeSum, text } from '../lib/validate';
+import {
+  lines,
+  money,
+  optionalId,
+  quantity,
+  requireBranch,
+  requireId,
+  safeProduct,
+  safeSum,
+  text,
+} from '../lib/validate';
 
 export interface OrderLineInput {
   sku: string;
@@ -40,7 +50,10 @@ export function validateCreateOrder(request: CreateOrderRequest__Output): ValidC
     const lineTotal = safeProduct(unitPrice, qty, `lines[${i}].line_total`);
     // line_total is optional in the request; when given it must agree with unit_price x quantity
     if (line.lineTotal !== 0 && line.lineTotal !== lineTotal) {
-      throw new InvalidArgumentError(`lines[${i}].line_total`, `must be unit_price x quantity = ${lineTotal}`);
+      throw new InvalidArgumentError(
+        `lines[${i}].line_total`,
+        `must be unit_price x quantity = ${lineTotal}`,
+      );
     }
     return { sku, quantity: qty, unitPrice, lineTotal };
   });
@@ -49,9 +62,11 @@ export function validateCreateOrder(request: CreateOrderRequest__Output): ValidC
     'lines',
   );
   const discount = money(request.discount, 'discount', { allowZero: true });
-  if (discount > subtotal) throw new InvalidArgumentError('discount', `must not exceed the subtotal ${subtotal}`);
+  if (discount > subtotal)
+    throw new InvalidArgumentError('discount', `must not exceed the subtotal ${subtotal}`);
   const txMode = request.txMode;
-  if (txMode !== '' && txMode !== 'saga' && txMode !== 'tcc') throw new InvalidArgumentError('tx_mode', 'must be saga or tcc');
+  if (txMode !== '' && txMode !== 'saga' && txMode !== 'tcc')
+    throw new InvalidArgumentError('tx_mode', 'must be saga or tcc');
   return {
     branch,
     orderId,
@@ -65,7 +80,11 @@ export function validateCreateOrder(request: CreateOrderRequest__Output): ValidC
   };
 }
 
-export function validateOrderBranch(request: OrderBranchRequest__Output): { branch: BranchKey; orderId: string; reason: string } {
+export function validateOrderBranch(request: OrderBranchRequest__Output): {
+  branch: BranchKey;
+  orderId: string;
+  reason: string;
+} {
   return {
     branch: requireBranch(request.branch),
     orderId: requireId(request.orderId, 'order_id'),
@@ -85,14 +104,21 @@ export function encodePageToken(seq: number): string {
   return Buffer.from(`seq:${seq}`).toString('base64url');
 }
 
-export function validateListOrders(request: ListOrdersRequest__Output): { customerId: string; pageSize: number; afterSeq?: number } {
+export function validateListOrders(request: ListOrdersRequest__Output): {
+  customerId: string;
+  pageSize: number;
+  afterSeq?: number;
+} {
   const customerId = requireId(request.customerId, 'customer_id');
   const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new InvalidArgumentError('page_size', `must be 1..${MAX_PAGE_SIZE} (0 = ${DEFAULT_PAGE_SIZE})`);
   }
   if (request.pageToken === '') return { customerId, pageSize };
-  const match = request.pageToken.length <= 64 ? /^seq:(\d{1,16})$/.exec(Buffer.from(request.pageToken, 'base64url').toString()) : null;
+  const match =
+    request.pageToken.length <= 64
+      ? /^seq:(\d{1,16})$/.exec(Buffer.from(request.pageToken, 'base64url').toString())
+      : null;
   if (!match) throw new InvalidArgumentError('page_token', 'is not a token returned by ListOrders');
   return { customerId, pageSize, afterSeq: Number(match[1]) };
 }

@@ -8,7 +8,15 @@ import { branchCall } from '../lib/branch';
 import { emitEvent } from '../lib/events';
 import { BusinessRejectionError, InvalidArgumentError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
-import { adjustWallet, creditWallet, findPayment, findWallet, insertPayment, setPaymentState, type PaymentState } from './store';
+import {
+  adjustWallet,
+  creditWallet,
+  findPayment,
+  findWallet,
+  insertPayment,
+  setPaymentState,
+  type PaymentState,
+} from './store';
 import { validateCredit, validateGetWallet, validatePayment, type ValidPayment } from './validate';
 
 function walletEvent(
@@ -48,10 +56,18 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
       mode === 'saga' ? 'action' : 'try',
       '',
       async (trx) => {
-        const wallet = await adjustWallet(trx, input.customerId, -input.amount, mode === 'saga' ? 0 : input.amount);
+        const wallet = await adjustWallet(
+          trx,
+          input.customerId,
+          -input.amount,
+          mode === 'saga' ? 0 : input.amount,
+        );
         if (!wallet) {
           const existing = await requireWallet(trx, input.customerId);
-          throw new BusinessRejectionError('INSUFFICIENT_FUNDS', `wallet ${input.customerId} has ${existing.balance}, needs ${input.amount}`);
+          throw new BusinessRejectionError(
+            'INSUFFICIENT_FUNDS',
+            `wallet ${input.customerId} has ${existing.balance}, needs ${input.amount}`,
+          );
         }
         await insertPayment(trx, input.branch, {
           customerId: input.customerId,
@@ -60,7 +76,15 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
           amount: input.amount,
           state: mode === 'saga' ? 'CHARGED' : 'FROZEN',
         });
-        await walletEvent(trx, ctx, mode === 'saga' ? 'PaymentCharged' : 'PaymentFrozen', input.branch, input.orderId, input.amount, wallet);
+        await walletEvent(
+          trx,
+          ctx,
+          mode === 'saga' ? 'PaymentCharged' : 'PaymentFrozen',
+          input.branch,
+          input.orderId,
+          input.amount,
+          wallet,
+        );
         return wallet;
       },
       (trx) => requireWallet(trx, input.customerId),
@@ -81,11 +105,14 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
   ): Promise<void> {
     const payment = await findPayment(trx, branch, true);
     if (!payment || payment.state !== expected) {
-      throw new Error(`payment of ${branch.txId}/${branch.branchId} is ${payment?.state ?? 'missing'}, expected ${expected}`);
+      throw new Error(
+        `payment of ${branch.txId}/${branch.branchId} is ${payment?.state ?? 'missing'}, expected ${expected}`,
+      );
     }
     const [balanceDelta, frozenDelta] = deltas(payment.amount);
     const wallet = await adjustWallet(trx, payment.customerId, balanceDelta, frozenDelta);
-    if (!wallet) throw new Error(`wallet ${payment.customerId} cannot settle ${payment.amount} (${eventType})`);
+    if (!wallet)
+      throw new Error(`wallet ${payment.customerId} cannot settle ${payment.amount} (${eventType})`);
     await setPaymentState(trx, branch, next, reason);
     await walletEvent(trx, ctx, eventType, branch, payment.orderId, payment.amount, wallet, reason);
   }
@@ -115,8 +142,18 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
         '',
         async (trx) => {
           const wallet = await creditWallet(trx, input.customerId, input.amount);
-          if (!wallet) throw new InvalidArgumentError('amount', 'would take the balance above the largest supported amount');
-          await insertPayment(trx, input.branch, { customerId: input.customerId, orderId: '', kind: 'CREDIT', amount: input.amount, state: 'CREDITED' });
+          if (!wallet)
+            throw new InvalidArgumentError(
+              'amount',
+              'would take the balance above the largest supported amount',
+            );
+          await insertPayment(trx, input.branch, {
+            customerId: input.customerId,
+            orderId: '',
+            kind: 'CREDIT',
+            amount: input.amount,
+            state: 'CREDITED',
+          });
           await walletEvent(trx, ctx, 'WalletCredited', input.branch, '', input.amount, wallet);
           return wallet;
         },

@@ -21,10 +21,16 @@ export interface PaymentRecord {
   state: PaymentState;
 }
 
-const toWallet = (row: WalletRow): Wallet__Output => ({ customerId: row.customer_id, balance: toNumber(row.balance), frozen: toNumber(row.frozen) });
+const toWallet = (row: WalletRow): Wallet__Output => ({
+  customerId: row.customer_id,
+  balance: toNumber(row.balance),
+  frozen: toNumber(row.frozen),
+});
 
 export async function findWallet(db: Knex, customerId: string): Promise<Wallet__Output | undefined> {
-  const row = await db<WalletRow>('wallets').where({ customer_id: customerId }).first('customer_id', 'balance', 'frozen');
+  const row = await db<WalletRow>('wallets')
+    .where({ customer_id: customerId })
+    .first('customer_id', 'balance', 'frozen');
   return row ? toWallet(row) : undefined;
 }
 
@@ -32,7 +38,12 @@ export async function findWallet(db: Knex, customerId: string): Promise<Wallet__
  * Adds `delta` to balance and `frozenDelta` to frozen in one conditional update that refuses to take either below
  * zero (the row lock and the re-checked WHERE serialize concurrent payers). undefined = refused or no wallet.
  */
-export async function adjustWallet(trx: Knex.Transaction, customerId: string, delta: number, frozenDelta: number): Promise<Wallet__Output | undefined> {
+export async function adjustWallet(
+  trx: Knex.Transaction,
+  customerId: string,
+  delta: number,
+  frozenDelta: number,
+): Promise<Wallet__Output | undefined> {
   const result = await trx.raw<{ rows: WalletRow[] }>(
     `update wallets set balance = balance + ?, frozen = frozen + ?, updated_at = now()
       where customer_id = ? and balance + ? >= 0 and frozen + ? >= 0
@@ -43,7 +54,11 @@ export async function adjustWallet(trx: Knex.Transaction, customerId: string, de
 }
 
 /** Credits a wallet, creating it on first credit; undefined when the balance would pass Number.MAX_SAFE_INTEGER. */
-export async function creditWallet(trx: Knex.Transaction, customerId: string, amount: number): Promise<Wallet__Output | undefined> {
+export async function creditWallet(
+  trx: Knex.Transaction,
+  customerId: string,
+  amount: number,
+): Promise<Wallet__Output | undefined> {
   const result = await trx.raw<{ rows: WalletRow[] }>(
     `insert into wallets (customer_id, balance) values (?, ?)
      on conflict (customer_id) do update set balance = wallets.balance + excluded.balance, updated_at = now()
@@ -54,7 +69,11 @@ export async function creditWallet(trx: Knex.Transaction, customerId: string, am
   return result.rows[0] ? toWallet(result.rows[0]) : undefined;
 }
 
-export async function insertPayment(trx: Knex.Transaction, branch: BranchKey, payment: PaymentRecord): Promise<void> {
+export async function insertPayment(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  payment: PaymentRecord,
+): Promise<void> {
   await trx('payments').insert({
     tx_id: branch.txId,
     branch_id: branch.branchId,
@@ -66,20 +85,36 @@ export async function insertPayment(trx: Knex.Transaction, branch: BranchKey, pa
   });
 }
 
-export async function findPayment(db: Knex, branch: BranchKey, lock = false): Promise<PaymentRecord | undefined> {
+export async function findPayment(
+  db: Knex,
+  branch: BranchKey,
+  lock = false,
+): Promise<PaymentRecord | undefined> {
   const query = db('payments')
     .where({ tx_id: branch.txId, branch_id: branch.branchId })
-    .first<{ customer_id: string; order_id: string; kind: PaymentKind; amount: string; state: PaymentState } | undefined>(
-      'customer_id',
-      'order_id',
-      'kind',
-      'amount',
-      'state',
-    );
+    .first<
+      | { customer_id: string; order_id: string; kind: PaymentKind; amount: string; state: PaymentState }
+      | undefined
+    >('customer_id', 'order_id', 'kind', 'amount', 'state');
   const row = await (lock ? query.forUpdate() : query);
-  return row ? { customerId: row.customer_id, orderId: row.order_id, kind: row.kind, amount: toNumber(row.amount), state: row.state } : undefined;
+  return row
+    ? {
+        customerId: row.customer_id,
+        orderId: row.order_id,
+        kind: row.kind,
+        amount: toNumber(row.amount),
+        state: row.state,
+      }
+    : undefined;
 }
 
-export async function setPaymentState(trx: Knex.Transaction, branch: BranchKey, state: PaymentState, reason: string): Promise<void> {
-  await trx('payments').where({ tx_id: branch.txId, branch_id: branch.branchId }).update({ state, reason, updated_at: trx.fn.now() });
+export async function setPaymentState(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  state: PaymentState,
+  reason: string,
+): Promise<void> {
+  await trx('payments')
+    .where({ tx_id: branch.txId, branch_id: branch.branchId })
+    .update({ state, reason, updated_at: trx.fn.now() });
 }

@@ -21,7 +21,11 @@ export function validatePayment(request: PaymentRequest__Output): ValidPayment {
   };
 }
 
-export function validateCredit(request: CreditRequest__Output): { branch: BranchKey; customerId: string; amount: number } {
+export function validateCredit(request: CreditRequest__Output): {
+  branch: BranchKey;
+  customerId: string;
+  amount: number;
+} {
   return {
     branch: requireBranch(request.branch),
     customerId: requireId(request.customerId, 'customer_id'),

@@ -53,15 +53,28 @@ export function createServiceClients(
 
 /** The unary methods of a generated client (checked on their last overload: `(request, callback)`). */
 type UnaryMethodName<C> = {
-  [K in keyof C]: C[K] extends (argument: infer _Req, callback: grpc.requestCallback<infer _Res>) => grpc.ClientUnaryCall
+  [K in keyof C]: C[K] extends (
+    argument: infer _Req,
+    callback: grpc.requestCallback<infer _Res>,
+  ) => grpc.ClientUnaryCall
     ? K
     : never;
 }[keyof C] &
   string;
 
 // `infer` on an overloaded method sees its last overload: (argument, callback)
-type RequestOf<C, K extends keyof C> = C[K] extends (argument: infer Req, callback: grpc.requestCallback<infer _Res>) => grpc.ClientUnaryCall ? Req : never;
-type ResponseOf<C, K extends keyof C> = C[K] extends (argument: infer _Req, callback: grpc.requestCallback<infer Res>) => grpc.ClientUnaryCall ? Res : never;
+type RequestOf<C, K extends keyof C> = C[K] extends (
+  argument: infer Req,
+  callback: grpc.requestCallback<infer _Res>,
+) => grpc.ClientUnaryCall
+  ? Req
+  : never;
+type ResponseOf<C, K extends keyof C> = C[K] extends (
+  argument: infer _Req,
+  callback: grpc.requestCallback<infer Res>,
+) => grpc.ClientUnaryCall
+  ? Res
+  : never;
 
 export interface CallOptions {
   /** Deadline relative to now, in ms (the server does not start a call whose deadline has passed). */

@@ -105,7 +105,12 @@ export class BusinessRejectionError extends ServiceError {
 }
 
 /** The gRPC status a handler error becomes; anything untyped is INTERNAL (and must be logged by the caller). */
-export function toGrpcStatus(err: unknown): { code: grpc.status; details: string; metadata: grpc.Metadata; typed: boolean } {
+export function toGrpcStatus(err: unknown): {
+  code: grpc.status;
+  details: string;
+  metadata: grpc.Metadata;
+  typed: boolean;
+} {
   const metadata = new grpc.Metadata();
   if (err instanceof ServiceError) {
     for (const [key, value] of Object.entries(err.details())) metadata.set(key, value);
@@ -147,7 +152,12 @@ function firstString(metadata: grpc.Metadata | undefined, key: string): string |
 }
 
 function isServiceErrorLike(err: unknown): err is grpc.ServiceError {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'details' in err;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { code?: unknown }).code === 'number' &&
+    'details' in err
+  );
 }
 
 /** Reads a gRPC client error (or anything thrown) into the contract's terms. */

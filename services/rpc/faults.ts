@@ -53,7 +53,10 @@ function parseFault(spec: string, rule: string): Fault {
   const codeName = mode.toUpperCase().replace(/-/g, '_');
   const code = (grpc.status as unknown as Record<string, grpc.status | undefined>)[codeName];
   if (typeof code !== 'number' || code === grpc.status.OK) {
-    throw new ConfigError(VARIABLE, `"${rule}": unknown fault "${mode}" (a gRPC code such as unavailable, or delay, lose-response)`);
+    throw new ConfigError(
+      VARIABLE,
+      `"${rule}": unknown fault "${mode}" (a gRPC code such as unavailable, or delay, lose-response)`,
+    );
   }
   return { kind: 'fail', code, codeName, rate: parseRate(arg, rule) };
 }
@@ -76,13 +79,19 @@ export function parseFaults(spec: string, methodsOf?: (service: ServiceName) => 
     const service = target.slice(0, dot) as ServiceName;
     let method = target.slice(dot + 1);
     if (dot < 0 || !SERVICE_NAMES.includes(service)) {
-      throw new ConfigError(VARIABLE, `"${rule}": target must be <service>.<Method> with service one of ${SERVICE_NAMES.join(', ')}`);
+      throw new ConfigError(
+        VARIABLE,
+        `"${rule}": target must be <service>.<Method> with service one of ${SERVICE_NAMES.join(', ')}`,
+      );
     }
     if (method !== '*') {
       const known = methodsOf?.(service);
       const match = known ? known.find((m) => m.toLowerCase() === method.toLowerCase()) : method;
       if (!match || !/^[A-Za-z]\w*$/.test(match)) {
-        throw new ConfigError(VARIABLE, `"${rule}": ${service} has no method "${method}"${known ? ` (has ${known.join(', ')})` : ''}`);
+        throw new ConfigError(
+          VARIABLE,
+          `"${rule}": ${service} has no method "${method}"${known ? ` (has ${known.join(', ')})` : ''}`,
+        );
       }
       method = match;
     }
@@ -93,7 +102,11 @@ export function parseFaults(spec: string, methodsOf?: (service: ServiceName) => 
 
 /** The faults that apply to one method, in spec order. */
 export function faultsFor(rules: FaultRule[], service: ServiceName, method: string): Fault[] {
-  return rules.filter((r) => r.service === service && (r.method === '*' || r.method.toLowerCase() === method.toLowerCase())).map((r) => r.fault);
+  return rules
+    .filter(
+      (r) => r.service === service && (r.method === '*' || r.method.toLowerCase() === method.toLowerCase()),
+    )
+    .map((r) => r.fault);
 }
 
 /** Whether a fault with this rate fires now (`random` injectable for unit tests). */

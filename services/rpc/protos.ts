@@ -9,7 +9,12 @@ import type { ProtoGrpcType as OrderProto } from '../../proto/gen/order';
 import type { ProtoGrpcType as PaymentProto } from '../../proto/gen/payment';
 
 export const PROTO_DIR = path.resolve(__dirname, '..', '..', 'proto');
-export const PROTO_FILES = ['dtx/v1/order.proto', 'dtx/v1/inventory.proto', 'dtx/v1/coupon.proto', 'dtx/v1/payment.proto'];
+export const PROTO_FILES = [
+  'dtx/v1/order.proto',
+  'dtx/v1/inventory.proto',
+  'dtx/v1/coupon.proto',
+  'dtx/v1/payment.proto',
+];
 
 /** The proto-loader options of the brief: int64 as Number, enums as strings, defaults filled in. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -20,7 +25,10 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_DIR],
 };
 
-type DtxV1 = OrderProto['dtx']['v1'] & InventoryProto['dtx']['v1'] & CouponProto['dtx']['v1'] & PaymentProto['dtx']['v1'];
+type DtxV1 = OrderProto['dtx']['v1'] &
+  InventoryProto['dtx']['v1'] &
+  CouponProto['dtx']['v1'] &
+  PaymentProto['dtx']['v1'];
 
 let cached: DtxV1 | undefined;
 

@@ -27,7 +27,9 @@ export type UnaryImpl<Req, Res> = (request: Req, ctx: CallContext) => Promise<Re
 
 /** The async handler table of a generated `XxxServiceHandlers` interface (its string index signature dropped). */
 export type Handlers<H> = {
-  [K in keyof H as string extends K ? never : K]: H[K] extends grpc.handleUnaryCall<infer Req, infer Res> ? UnaryImpl<Req, Res> : never;
+  [K in keyof H as string extends K ? never : K]: H[K] extends grpc.handleUnaryCall<infer Req, infer Res>
+    ? UnaryImpl<Req, Res>
+    : never;
 };
 
 export interface GrpcServerOptions {
@@ -90,8 +92,15 @@ function wrapHandler(
     const request = call.request as { branch?: { txId?: string; branchId?: string } | null };
     const txId = request.branch?.txId || metadataString(call.metadata, CALL_METADATA.txId);
     const traceparent = metadataString(call.metadata, CALL_METADATA.traceparent);
-    const log = base.child({ method, ...(txId ? { tx_id: txId } : {}), ...(request.branch?.branchId ? { branch_id: request.branch.branchId } : {}) });
-    const eventHeaders: Record<string, string> = { ...(txId ? { 'tx-id': txId } : {}), ...(traceparent ? { traceparent } : {}) };
+    const log = base.child({
+      method,
+      ...(txId ? { tx_id: txId } : {}),
+      ...(request.branch?.branchId ? { branch_id: request.branch.branchId } : {}),
+    });
+    const eventHeaders: Record<string, string> = {
+      ...(txId ? { 'tx-id': txId } : {}),
+      ...(traceparent ? { traceparent } : {}),
+    };
 
     const run = async (): Promise<unknown> => {
       for (const fault of faults) {
@@ -105,7 +114,10 @@ function wrapHandler(
       }
       const deadline = deadlineMs(call);
       if (call.cancelled || deadline <= Date.now()) {
-        throw new InjectedFault(grpc.status.DEADLINE_EXCEEDED, 'deadline passed before the call started; nothing done');
+        throw new InjectedFault(
+          grpc.status.DEADLINE_EXCEEDED,
+          'deadline passed before the call started; nothing done',
+        );
       }
       const response = await impl(call.request as never, { log, method, txId, eventHeaders });
       const lose = faults.find((f) => f.kind === 'lose-response' && fires(f));
@@ -130,7 +142,8 @@ function wrapHandler(
           return;
         }
         const status = toGrpcStatus(err);
-        if (status.typed) log.info({ ms, code: grpc.status[status.code], error: status.details }, 'call refused');
+        if (status.typed)
+          log.info({ ms, code: grpc.status[status.code], error: status.details }, 'call refused');
         else log.error({ ms, err }, 'call failed: unexpected error');
         callback({ code: status.code, details: status.details, metadata: status.metadata });
       },
@@ -139,7 +152,13 @@ function wrapHandler(
 }
 
 /** Pings the database every interval and keeps the health status in step; returns a stop function. */
-function watchHealth(health: HealthImplementation, grpcName: string, db: Knex, intervalMs: number, log: Logger): () => void {
+function watchHealth(
+  health: HealthImplementation,
+  grpcName: string,
+  db: Knex,
+  intervalMs: number,
+  log: Logger,
+): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let last: ServingStatus | undefined;
@@ -155,7 +174,10 @@ function watchHealth(health: HealthImplementation, grpcName: string, db: Knex, i
     let pingTimer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        pingTimer = setTimeout(() => reject(new Error('database ping timed out')), Math.min(intervalMs, 3000));
+        pingTimer = setTimeout(
+          () => reject(new Error('database ping timed out')),
+          Math.min(intervalMs, 3000),
+        );
       });
       await Promise.race([db.raw('select 1'), timeout]);
       status = 'SERVING';
@@ -202,7 +224,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   health.addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
   });
   const host = options.address.slice(0, options.address.lastIndexOf(':'));
   const address = `${host}:${port}`;

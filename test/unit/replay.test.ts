@@ -27,7 +27,10 @@ test('every committed history replays against the current workflow code', async 
   }));
   const failures: string[] = [];
   const replayed: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath: require.resolve('../../workflows') },
+    histories,
+  )) {
     replayed.push(result.workflowId);
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }

@@ -15,7 +15,12 @@ export type InboxOutcome = 'applied' | 'duplicate';
  * Runs `handler` for `event` unless `consumer` already handled it. The inbox row is inserted first (insert-and-check,
  * never select-then-insert): a concurrent delivery of the same event waits on the key and then finds it taken.
  */
-export async function handleOnce(db: Knex, consumer: string, event: InboxEvent, handler: InboxHandler): Promise<InboxOutcome> {
+export async function handleOnce(
+  db: Knex,
+  consumer: string,
+  event: InboxEvent,
+  handler: InboxHandler,
+): Promise<InboxOutcome> {
   return db.transaction(async (trx) => {
     const inserted = await trx.raw<{ rowCount: number }>(
       `insert into inbox (consumer, event_id, topic, "partition", "offset") values (?, ?, ?, ?, ?)
@@ -32,7 +37,12 @@ export async function handleOnce(db: Knex, consumer: string, event: InboxEvent, 
  * Deletes `consumer`'s inbox rows older than `retentionDays`, in small batches; returns how many. A redelivery older
  * than that is no longer recognised, so the handler's own effect must also be unique per event (the timeline's is).
  */
-export async function purgeInbox(db: Knex, consumer: string, retentionDays: number, batch = 1000): Promise<number> {
+export async function purgeInbox(
+  db: Knex,
+  consumer: string,
+  retentionDays: number,
+  batch = 1000,
+): Promise<number> {
   let deleted = 0;
   for (;;) {
     const result = await db.raw<{ rowCount: number }>(
@@ -104,10 +114,15 @@ export class IdempotentConsumer {
         if (outcome === 'applied') running.applied += 1;
         else {
           running.duplicates += 1;
-          options.logger.debug({ eventId: event.eventId, topic, partition, offset: message.offset }, 'duplicate event skipped');
+          options.logger.debug(
+            { eventId: event.eventId, topic, partition, offset: message.offset },
+            'duplicate event skipped',
+          );
         }
         // Only now, with the handler's transaction committed, may the group move past this message.
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        await consumer.commitOffsets([
+          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+        ]);
       },
     });
     return running;

@@ -41,7 +41,9 @@ function parsePayload(raw: string | undefined): unknown {
 /** Decodes a Kafka message produced by the outbox relay. */
 export function decodeEvent(topic: string, partition: number, message: KafkaMessage): InboxEvent {
   const headers = headerStrings(message);
-  const occurred = headers[EVENT_HEADERS.occurredAt] ? new Date(headers[EVENT_HEADERS.occurredAt]) : new Date(Number(message.timestamp));
+  const occurred = headers[EVENT_HEADERS.occurredAt]
+    ? new Date(headers[EVENT_HEADERS.occurredAt])
+    : new Date(Number(message.timestamp));
   return {
     eventId: headers[EVENT_HEADERS.eventId] || `${topic}/${partition}/${message.offset}`,
     eventType: headers[EVENT_HEADERS.eventType] ?? '',

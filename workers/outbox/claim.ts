@@ -89,7 +89,10 @@ returning o.id, o.seq::text as seq, o.txid::text as txid, o.aggregate_type, o.ag
 `;
 
 /** (txid, seq) order: the order rows must reach Kafka in, per aggregate. */
-export function compareCommitOrder(a: Pick<OutboxRow, 'txid' | 'seq'>, b: Pick<OutboxRow, 'txid' | 'seq'>): number {
+export function compareCommitOrder(
+  a: Pick<OutboxRow, 'txid' | 'seq'>,
+  b: Pick<OutboxRow, 'txid' | 'seq'>,
+): number {
   const byTx = BigInt(a.txid) - BigInt(b.txid);
   if (byTx !== 0n) return byTx < 0n ? -1 : 1;
   const bySeq = BigInt(a.seq) - BigInt(b.seq);
@@ -97,23 +100,26 @@ export function compareCommitOrder(a: Pick<OutboxRow, 'txid' | 'seq'>, b: Pick<O
 }
 
 /** Claims up to `batch` due rows for `relayId` (lease `leaseMs`); returns them in (txid, seq) order. */
-export async function claimBatch(db: Knex, relayId: string, batch: number, leaseMs: number): Promise<OutboxRow[]> {
+export async function claimBatch(
+  db: Knex,
+  relayId: string,
+  batch: number,
+  leaseMs: number,
+): Promise<OutboxRow[]> {
   const result = await db.raw<{ rows: ClaimedRecord[] }>(CLAIM_SQL, { batch, relayId, leaseMs });
   return result.rows
-    .map(
-      (r): OutboxRow => ({
-        id: r.id,
-        seq: r.seq,
-        txid: r.txid,
-        aggregateType: r.aggregate_type,
-        aggregateId: r.aggregate_id,
-        eventType: r.event_type,
-        payloadJson: r.payload_json,
-        headers: r.headers ?? {},
-        createdAt: r.created_at,
-        attempts: r.attempts,
-      }),
-    )
+    .map((r): OutboxRow => ({
+      id: r.id,
+      seq: r.seq,
+      txid: r.txid,
+      aggregateType: r.aggregate_type,
+      aggregateId: r.aggregate_id,
+      eventType: r.event_type,
+      payloadJson: r.payload_json,
+      headers: r.headers ?? {},
+      createdAt: r.created_at,
+      attempts: r.attempts,
+    }))
     .sort(compareCommitOrder);
 }
 

@@ -88,7 +88,10 @@ async function redriveIn(database: OutboxDatabase, onlyId?: string): Promise<Red
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Redrives one dead row by event id (searched in every database); undefined when no dead row has that id. */
-export async function redriveDeadLetter(id: string, databases?: readonly OutboxDatabase[]): Promise<RedriveResult | undefined> {
+export async function redriveDeadLetter(
+  id: string,
+  databases?: readonly OutboxDatabase[],
+): Promise<RedriveResult | undefined> {
   if (!UUID.test(id)) return undefined;
   return withOutboxDatabases(databases, async (dbs) => {
     for (const database of dbs) {
@@ -101,5 +104,7 @@ export async function redriveDeadLetter(id: string, databases?: readonly OutboxD
 
 /** Redrives every dead row of every database. */
 export async function redriveAll(databases?: readonly OutboxDatabase[]): Promise<RedriveResult[]> {
-  return withOutboxDatabases(databases, async (dbs) => (await Promise.all(dbs.map((d) => redriveIn(d)))).flat());
+  return withOutboxDatabases(databases, async (dbs) =>
+    (await Promise.all(dbs.map((d) => redriveIn(d)))).flat(),
+  );
 }

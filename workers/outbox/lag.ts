@@ -44,7 +44,8 @@ export async function getDatabaseLag(database: OutboxDatabase): Promise<OutboxLa
     const row = result.rows[0];
     return {
       database: database.name,
-      oldestPendingAgeMs: row.oldest_pending_ms === null ? 0 : Math.max(0, Math.round(Number(row.oldest_pending_ms))),
+      oldestPendingAgeMs:
+        row.oldest_pending_ms === null ? 0 : Math.max(0, Math.round(Number(row.oldest_pending_ms))),
       pendingCount: Number(row.pending),
       deadCount: Number(row.dead),
       blockedCount: Number(row.blocked),

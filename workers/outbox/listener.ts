@@ -28,7 +28,11 @@ export class OutboxListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.url, application_name: 'dtx-relay-listen', keepAlive: true });
+    const client = new Client({
+      connectionString: this.url,
+      application_name: 'dtx-relay-listen',
+      keepAlive: true,
+    });
     let dropped = false;
     const drop = (error?: unknown): void => {
       if (dropped) return;
@@ -37,7 +41,10 @@ export class OutboxListener {
       client.removeAllListeners('notification');
       void client.end().catch(() => undefined);
       if (!this.stopped) {
-        this.logger.warn({ err: error === undefined ? 'connection ended' : describeError(error) }, 'outbox listener lost its connection');
+        this.logger.warn(
+          { err: error === undefined ? 'connection ended' : describeError(error) },
+          'outbox listener lost its connection',
+        );
         this.scheduleReconnect();
       }
     };

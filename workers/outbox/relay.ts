@@ -122,7 +122,10 @@ export class OutboxRelay {
     // Several workers per database overlap one batch's claim/mark with another's send. Claims never give two
     // workers rows of the same aggregate (claim.ts), so they are as safe as separate relays.
     this.lanes = this.databases.flatMap((d) =>
-      Array.from({ length: this.settings.workersPerDatabase }, () => new DatabaseLane(d, new OutboxSender(kafka, this.logger.child({ database: d.name })))),
+      Array.from(
+        { length: this.settings.workersPerDatabase },
+        () => new DatabaseLane(d, new OutboxSender(kafka, this.logger.child({ database: d.name }))),
+      ),
     );
     this.faults = parseRelayFaults(config.faults);
   }
@@ -150,7 +153,11 @@ export class OutboxRelay {
     if (this.options.createTopics !== false) void this.ensureTopicsInBackground();
     for (const database of this.databases) {
       const lanes = this.lanes.filter((l) => l.database === database);
-      const listener = new OutboxListener(database.url, () => lanes.forEach((l) => l.wake()), this.logger.child({ database: database.name }));
+      const listener = new OutboxListener(
+        database.url,
+        () => lanes.forEach((l) => l.wake()),
+        this.logger.child({ database: database.name }),
+      );
       listener.start();
       this.listeners.push(listener);
     }
@@ -184,9 +191,13 @@ export class OutboxRelay {
         if (round.unavailable !== undefined) {
           lane.kafkaFailures += 1;
           waitMs = retryDelayMs(lane.kafkaFailures, 250, 10_000);
-          log.warn({ err: round.unavailable, retryInMs: waitMs, released: round.claimed }, 'kafka unavailable; rows stay pending');
+          log.warn(
+            { err: round.unavailable, retryInMs: waitMs, released: round.claimed },
+            'kafka unavailable; rows stay pending',
+          );
         } else {
-          if (lane.kafkaFailures > 0) log.info({ afterFailures: lane.kafkaFailures }, 'kafka reachable again');
+          if (lane.kafkaFailures > 0)
+            log.info({ afterFailures: lane.kafkaFailures }, 'kafka reachable again');
           lane.kafkaFailures = 0;
           if (round.claimed > 0) {
             lane.horizonRechecks = 0;
@@ -209,7 +220,11 @@ export class OutboxRelay {
     if (next.behindHorizon) {
       // Committed rows wait for an older transaction that may commit without NOTIFY: re-check soon.
       lane.horizonRechecks += 1;
-      return Math.min(this.settings.pollIntervalMs, HORIZON_RECHECK_MIN_MS * 2 ** Math.min(lane.horizonRechecks - 1, 10), HORIZON_RECHECK_MAX_MS);
+      return Math.min(
+        this.settings.pollIntervalMs,
+        HORIZON_RECHECK_MIN_MS * 2 ** Math.min(lane.horizonRechecks - 1, 10),
+        HORIZON_RECHECK_MAX_MS,
+      );
     }
     lane.horizonRechecks = 0;
     return Math.min(this.settings.pollIntervalMs, next.dueInMs ?? Number.POSITIVE_INFINITY);
@@ -218,7 +233,12 @@ export class OutboxRelay {
   /** One claim → send → mark round on one database. */
   private async drainLane(lane: DatabaseLane): Promise<DrainRound> {
     const { database, sender } = lane;
-    const rows = await claimBatch(database.db, this.relayId, this.settings.batchSize, this.settings.claimLeaseMs);
+    const rows = await claimBatch(
+      database.db,
+      this.relayId,
+      this.settings.batchSize,
+      this.settings.claimLeaseMs,
+    );
     const round: DrainRound = { claimed: rows.length, sent: 0, failed: 0, died: 0 };
     if (rows.length === 0) return round;
     const report = await sender.send(rows);
@@ -249,12 +269,20 @@ export class OutboxRelay {
       };
       if (dead) {
         round.died += 1;
-        this.logger.error({ ...fields, waitingBehind: rejection.rest.length }, 'outbox row is dead; its aggregate is blocked until redriven');
+        this.logger.error(
+          { ...fields, waitingBehind: rejection.rest.length },
+          'outbox row is dead; its aggregate is blocked until redriven',
+        );
       } else {
         this.logger.warn({ ...fields, retryInMs }, 'kafka rejected an outbox row; will retry');
       }
     }
-    if (report.unsent.length > 0) await releaseClaims(database.db, this.relayId, report.unsent.map((r) => r.id));
+    if (report.unsent.length > 0)
+      await releaseClaims(
+        database.db,
+        this.relayId,
+        report.unsent.map((r) => r.id),
+      );
     round.unavailable = report.unavailable;
     return round;
   }
@@ -291,9 +319,13 @@ export class OutboxRelay {
     for (const database of this.databases) {
       try {
         const deleted = await purgeSentRows(database.db, this.settings.retentionHours);
-        if (deleted > 0) this.logger.info({ database: database.name, deleted }, 'deleted sent outbox rows past retention');
+        if (deleted > 0)
+          this.logger.info({ database: database.name, deleted }, 'deleted sent outbox rows past retention');
       } catch (error) {
-        this.logger.warn({ database: database.name, err: describeError(error) }, 'outbox retention cleanup failed');
+        this.logger.warn(
+          { database: database.name, err: describeError(error) },
+          'outbox retention cleanup failed',
+        );
       }
     }
   }
@@ -306,10 +338,15 @@ export class OutboxRelay {
   private async logLag(): Promise<void> {
     const lag = await this.lag();
     const now = Date.now();
-    const relaySentPerSecond = ((this.sentTotal - this.sentAtLastLog.count) * 1000) / Math.max(1, now - this.sentAtLastLog.at);
+    const relaySentPerSecond =
+      ((this.sentTotal - this.sentAtLastLog.count) * 1000) / Math.max(1, now - this.sentAtLastLog.at);
     this.sentAtLastLog = { count: this.sentTotal, at: now };
     const troubled = lag.some((l) => l.deadCount > 0 || l.error !== undefined);
-    const fields = { lag, relaySentPerSecond: Math.round(relaySentPerSecond * 10) / 10, sentTotal: this.sentTotal };
+    const fields = {
+      lag,
+      relaySentPerSecond: Math.round(relaySentPerSecond * 10) / 10,
+      sentTotal: this.sentTotal,
+    };
     if (troubled) this.logger.warn(fields, 'outbox lag (dead or unreadable outboxes)');
     else this.logger.info(fields, 'outbox lag');
   }

@@ -76,7 +76,12 @@ export class OutboxSender {
   private async discardProducer(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    if (producer) await producer.disconnect().catch((error: unknown) => this.logger.debug({ err: describeError(error) }, 'producer disconnect failed'));
+    if (producer)
+      await producer
+        .disconnect()
+        .catch((error: unknown) =>
+          this.logger.debug({ err: describeError(error) }, 'producer disconnect failed'),
+        );
   }
 
   /** Sends the rows (in (txid, seq) order); never throws for Kafka errors, it reports them. */
@@ -87,10 +92,16 @@ export class OutboxSender {
   }
 
   /** Tries to send rows in one batch; on failure replaces the producer and classifies the error. */
-  private async trySend(rows: OutboxRow[]): Promise<{ ok: true } | { ok: false; kind: 'rejected' | 'unavailable'; error: string }> {
+  private async trySend(
+    rows: OutboxRow[],
+  ): Promise<{ ok: true } | { ok: false; kind: 'rejected' | 'unavailable'; error: string }> {
     try {
       const producer = await this.connected();
-      await producer.sendBatch({ topicMessages: toTopicMessages(rows), acks: -1, compression: this.options.compression });
+      await producer.sendBatch({
+        topicMessages: toTopicMessages(rows),
+        acks: -1,
+        compression: this.options.compression,
+      });
       return { ok: true };
     } catch (error) {
       await this.discardProducer();
@@ -118,7 +129,10 @@ export class OutboxSender {
       report.unsent.push(...groups.flat());
       return;
     }
-    this.logger.debug({ aggregates: groups.length, err: result.error }, 'batch rejected; bisecting by aggregate');
+    this.logger.debug(
+      { aggregates: groups.length, err: result.error },
+      'batch rejected; bisecting by aggregate',
+    );
     const middle = Math.ceil(groups.length / 2);
     await this.sendGroups(groups.slice(0, middle), report);
     await this.sendGroups(groups.slice(middle), report);

@@ -42,7 +42,12 @@ export class TimelineProjector {
     this.purgeTimer = setInterval(() => {
       purgeInbox(db, TIMELINE_CONSUMER, retentionDays)
         .then((deleted) => deleted > 0 && logger.info({ deleted }, 'deleted inbox rows past retention'))
-        .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'inbox cleanup failed'));
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'inbox cleanup failed',
+          ),
+        );
     }, INBOX_PURGE_EVERY_MS);
     this.purgeTimer.unref();
   }
@@ -50,7 +55,11 @@ export class TimelineProjector {
   static async start(options: TimelineProjectorOptions = {}): Promise<TimelineProjector> {
     const config = options.config ?? loadConfig();
     const logger = createLogger('timeline-projector');
-    const db = createDb('timeline', { url: options.databaseUrl, poolMax: 4, applicationName: 'dtx-timeline-projector' });
+    const db = createDb('timeline', {
+      url: options.databaseUrl,
+      poolMax: 4,
+      applicationName: 'dtx-timeline-projector',
+    });
     try {
       if (options.migrate !== false) await migrateDatabase(db, 'timeline');
       const kafka = options.kafka ?? createKafka({ clientSuffix: 'timeline', config });
@@ -66,7 +75,10 @@ export class TimelineProjector {
         logger,
         onFatal: options.onFatal,
       });
-      logger.info({ groupId: options.groupId ?? TIMELINE_GROUP_ID, topics: EVENT_TOPICS }, 'timeline projector started');
+      logger.info(
+        { groupId: options.groupId ?? TIMELINE_GROUP_ID, topics: EVENT_TOPICS },
+        'timeline projector started',
+      );
       return new TimelineProjector(consumer, db, config.relay.inboxRetentionDays, logger);
     } catch (error) {
       await db.destroy();

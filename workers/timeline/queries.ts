@@ -35,7 +35,16 @@ export async function getOrderTimeline(orderId: string, db?: Knex): Promise<Time
   const own = db ?? createDb('timeline', { poolMax: 1, applicationName: 'dtx-timeline-read' });
   try {
     const rows = await own('order_timeline')
-      .select<TimelineRecord[]>('event_id', 'event_type', 'aggregate_type', 'aggregate_id', 'tx_id', 'occurred_at', 'recorded_at', 'payload')
+      .select<TimelineRecord[]>(
+        'event_id',
+        'event_type',
+        'aggregate_type',
+        'aggregate_id',
+        'tx_id',
+        'occurred_at',
+        'recorded_at',
+        'payload',
+      )
       .where('order_id', orderId)
       .orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
     return rows.map((r, index) => ({

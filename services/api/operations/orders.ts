@@ -1,12 +1,24 @@
 /** Place an order (idempotently) and read one back: the operations behind POST/GET /v1/orders and `dtx order`. */
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { txStateQuery, type PlaceOrderResult, type TxState } from '../../../workflows/contract';
 import { WORKFLOW_TYPES, workflowIdFor, type TxMode } from '../../../workflows/names';
 import type { TimelineEntry } from '../../../workers/timeline/queries';
 import type { ApiDependencies, OrderRecord } from '../deps';
-import { badRequest, conflict, describeError, DtxError, notFound, unavailable, type FieldError } from '../errors';
+import {
+  badRequest,
+  conflict,
+  describeError,
+  DtxError,
+  notFound,
+  unavailable,
+  type FieldError,
+} from '../errors';
 import { orderIdFor, orderRequestHash } from '../idempotency';
 import {
   PlaceOrderBodySchema,
@@ -18,7 +30,11 @@ import { assertValid } from '../validation';
 import { keywordAttribute, linksFor, temporalCall } from './temporal';
 
 /** Memo keys dtx writes at start. */
-export const MEMO = { requestHash: 'dtxRequestHash', requestNonce: 'dtxRequestNonce', idempotencyKey: 'dtxIdempotencyKey' };
+export const MEMO = {
+  requestHash: 'dtxRequestHash',
+  requestNonce: 'dtxRequestNonce',
+  idempotencyKey: 'dtxIdempotencyKey',
+};
 
 /** How long `wait` waits for an outcome by default. */
 export const DEFAULT_WAIT_MS = 30_000;
@@ -39,7 +55,11 @@ function duplicateSkuErrors(body: PlaceOrderBody): FieldError[] {
   body.items.forEach((item, index) => {
     const earlier = firstIndex.get(item.sku);
     if (earlier === undefined) firstIndex.set(item.sku, index);
-    else errors.push({ path: `items/${index}/sku`, message: `duplicate SKU "${item.sku}" (also items/${earlier})` });
+    else
+      errors.push({
+        path: `items/${index}/sku`,
+        message: `duplicate SKU "${item.sku}" (also items/${earlier})`,
+      });
   });
   return errors;
 }
@@ -88,7 +108,10 @@ async function waitForOutcome(deps: ApiDependencies, handle: WorkflowHandle, ms:
  * Starts the order's transaction, or finds the one an earlier request with the same Idempotency-Key started.
  * Same key + same body → that transaction (replayed = true); same key + another body → CONFLICT.
  */
-export async function placeOrder(deps: ApiDependencies, request: PlaceOrderRequest): Promise<PlaceOrderResponse> {
+export async function placeOrder(
+  deps: ApiDependencies,
+  request: PlaceOrderRequest,
+): Promise<PlaceOrderResponse> {
   const body = validateOrderRequest(request.body);
   const orderId = orderIdFor(body.customerId, request.idempotencyKey);
   const workflowId = workflowIdFor(orderId);
@@ -100,7 +123,11 @@ export async function placeOrder(deps: ApiDependencies, request: PlaceOrderReque
     items: body.items.map((item) => ({ sku: item.sku, quantity: item.quantity })),
     ...(body.couponCode !== undefined ? { couponCode: body.couponCode } : {}),
   });
-  const memo: Record<string, unknown> = { ...start.options.memo, [MEMO.requestHash]: requestHash, [MEMO.requestNonce]: nonce };
+  const memo: Record<string, unknown> = {
+    ...start.options.memo,
+    [MEMO.requestHash]: requestHash,
+    [MEMO.requestNonce]: nonce,
+  };
   if (request.idempotencyKey !== undefined) memo[MEMO.idempotencyKey] = request.idempotencyKey;
 
   const client = deps.temporal.client;
@@ -132,7 +159,8 @@ export async function placeOrder(deps: ApiDependencies, request: PlaceOrderReque
   const runHandle = client.workflow.getHandle(workflowId, description.runId);
   // a closed transaction (a late repeat) answers with its outcome at once
   const waitMs = description.status.name === 'RUNNING' ? (request.waitMs ?? 0) : DEFAULT_WAIT_MS;
-  const outcome = waitMs > 0 ? await temporalCall(workflowId, () => waitForOutcome(deps, runHandle, waitMs)) : undefined;
+  const outcome =
+    waitMs > 0 ? await temporalCall(workflowId, () => waitForOutcome(deps, runHandle, waitMs)) : undefined;
   return {
     orderId,
     workflowId,
@@ -152,7 +180,9 @@ async function readTxState(
   description: WorkflowExecutionDescription,
 ): Promise<Pick<OrderView, 'txState' | 'txStateSource' | 'outcome'>> {
   const closed = description.status.name !== 'RUNNING';
-  const outcome = closed ? await waitForOutcome(deps, handle, QUERY_DEADLINE_MS).catch(() => undefined) : undefined;
+  const outcome = closed
+    ? await waitForOutcome(deps, handle, QUERY_DEADLINE_MS).catch(() => undefined)
+    : undefined;
   try {
     const txState: TxState = await deps.temporal.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
       handle.query(txStateQuery),
@@ -172,10 +202,12 @@ export async function getOrderView(deps: ApiDependencies, orderId: string): Prom
   const handle = deps.temporal.client.workflow.getHandle(workflowId);
   const unavailableParts: string[] = [];
   /** The order record and timeline are shown when their owners answer; the view says which did not. */
-  const degrade = <T>(part: string, fallback: T) => (error: unknown): T => {
-    unavailableParts.push(`${part}: ${describeError(error)}`);
-    return fallback;
-  };
+  const degrade =
+    <T>(part: string, fallback: T) =>
+    (error: unknown): T => {
+      unavailableParts.push(`${part}: ${describeError(error)}`);
+      return fallback;
+    };
   const [description, order, timeline] = await Promise.all([
     temporalCall(workflowId, () => handle.describe()).catch((error: unknown) => {
       if (error instanceof DtxError && error.code === 'NOT_FOUND') return undefined;
@@ -185,11 +217,17 @@ export async function getOrderView(deps: ApiDependencies, orderId: string): Prom
     deps.timeline.getOrderTimeline(orderId).catch(degrade<TimelineEntry[]>('timeline', [])),
   ]);
   if (description === undefined && order === null) {
-    if (unavailableParts.length > 0) throw unavailable(`order "${orderId}" has no workflow and ${unavailableParts.join('; ')}`);
+    if (unavailableParts.length > 0)
+      throw unavailable(`order "${orderId}" has no workflow and ${unavailableParts.join('; ')}`);
     throw notFound(`order "${orderId}" not found`);
   }
-  const runHandle = description ? deps.temporal.client.workflow.getHandle(workflowId, description.runId) : undefined;
-  const state = description && runHandle ? await readTxState(deps, runHandle, description) : { txState: null, txStateSource: 'none' };
+  const runHandle = description
+    ? deps.temporal.client.workflow.getHandle(workflowId, description.runId)
+    : undefined;
+  const state =
+    description && runHandle
+      ? await readTxState(deps, runHandle, description)
+      : { txState: null, txStateSource: 'none' };
   return {
     orderId,
     workflowId,

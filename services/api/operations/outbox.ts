@@ -11,7 +11,9 @@ export async function outboxStatus(deps: ApiDependencies): Promise<OutboxStatus>
 /** Every dead outbox row of every service. */
 export async function listDeadLetters(deps: ApiDependencies): Promise<DeadLetterList> {
   const deadLetters = await deps.outbox.listDeadLetters();
-  return { deadLetters: deadLetters.map((letter) => ({ ...letter, createdAt: letter.createdAt.toISOString() })) };
+  return {
+    deadLetters: deadLetters.map((letter) => ({ ...letter, createdAt: letter.createdAt.toISOString() })),
+  };
 }
 
 /** Sends a dead row again (and releases the rows of its aggregate queued behind it); NOT_FOUND when no such row. */

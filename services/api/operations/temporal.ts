@@ -1,5 +1,10 @@
 /** Temporal helpers of the operations: error mapping, links, search attribute reading. */
-import { isGrpcServiceError, ServiceError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { orderIdFromWorkflowId, type SearchAttributeName } from '../../../workflows/names';
 import type { TemporalAccess } from '../deps';
@@ -17,7 +22,8 @@ function grpcCodeOf(error: unknown): number | undefined {
 /** A Temporal failure as a DtxError: unknown workflow → NOT_FOUND, no answer → UNAVAILABLE, else rethrown as is. */
 export function fromTemporalError(error: unknown, workflowId?: string): Error {
   if (error instanceof DtxError) return error;
-  if (error instanceof WorkflowNotFoundError) return notFound(`transaction "${workflowId ?? error.workflowId}" not found`);
+  if (error instanceof WorkflowNotFoundError)
+    return notFound(`transaction "${workflowId ?? error.workflowId}" not found`);
   const code = grpcCodeOf(error);
   if (code === 5 /* NOT_FOUND */) return notFound(`transaction "${workflowId ?? '?'}" not found`);
   if (code !== undefined && UNAVAILABLE_GRPC_CODES.has(code)) {
@@ -49,7 +55,10 @@ export function linksFor(temporal: TemporalAccess, workflowId: string, runId: st
 const keywordKeys = new Map<SearchAttributeName, ReturnType<typeof defineSearchAttributeKey<'KEYWORD'>>>();
 
 /** A keyword search attribute of a listed or described workflow. */
-export function keywordAttribute(info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes'>, name: SearchAttributeName) {
+export function keywordAttribute(
+  info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes'>,
+  name: SearchAttributeName,
+) {
   let key = keywordKeys.get(name);
   if (key === undefined) {
     key = defineSearchAttributeKey(name, 'KEYWORD');

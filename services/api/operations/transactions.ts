@@ -22,7 +22,12 @@ import type { PlaceOrderResult } from '../../../workflows/contract';
 import type { ApiDependencies } from '../deps';
 import { conflict, DtxError } from '../errors';
 import type { CancelResponse, RetryResponse, TransactionList, TransactionSummary } from '../schemas';
-import { buildTransactionsQuery, decodePageToken, encodePageToken, type TransactionFilter } from '../visibility';
+import {
+  buildTransactionsQuery,
+  decodePageToken,
+  encodePageToken,
+  type TransactionFilter,
+} from '../visibility';
 import { keywordAttribute, linksFor, temporalCall } from './temporal';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -54,7 +59,10 @@ function summaryOf(deps: ApiDependencies, info: WorkflowExecutionInfo): Transact
 }
 
 /** One page of dtx transactions from Temporal visibility, newest first. */
-export async function listTransactions(deps: ApiDependencies, request: ListTransactionsRequest): Promise<TransactionList> {
+export async function listTransactions(
+  deps: ApiDependencies,
+  request: ListTransactionsRequest,
+): Promise<TransactionList> {
   const query = buildTransactionsQuery(request);
   const nextPageToken = decodePageToken(request.pageToken);
   const { client, namespace } = deps.temporal;
@@ -88,9 +96,14 @@ export async function cancelTransaction(deps: ApiDependencies, workflowId: strin
   const handle = deps.temporal.client.workflow.getHandle(workflowId);
   const description = await temporalCall(workflowId, () => handle.describe());
   if (description.status.name !== 'RUNNING') {
-    throw conflict('NOT_RUNNING', `transaction "${workflowId}" is ${description.status.name}: there is nothing to cancel`);
+    throw conflict(
+      'NOT_RUNNING',
+      `transaction "${workflowId}" is ${description.status.name}: there is nothing to cancel`,
+    );
   }
-  await temporalCall(workflowId, () => deps.temporal.client.workflow.getHandle(workflowId, description.runId).cancel());
+  await temporalCall(workflowId, () =>
+    deps.temporal.client.workflow.getHandle(workflowId, description.runId).cancel(),
+  );
   return {
     workflowId,
     runId: description.runId,
@@ -102,7 +115,9 @@ export async function cancelTransaction(deps: ApiDependencies, workflowId: strin
 const EVENT_TYPE = temporalProto.api.enums.v1.EventType;
 
 /** Id of the last WorkflowTaskCompleted event: the last point the workflow had fully decided. */
-export function lastSafeResetPoint(events: ReadonlyArray<{ eventId?: unknown; eventType?: unknown }>): number | undefined {
+export function lastSafeResetPoint(
+  events: ReadonlyArray<{ eventId?: unknown; eventType?: unknown }>,
+): number | undefined {
   for (let index = events.length - 1; index >= 0; index--) {
     const event = events[index];
     if (event.eventType === EVENT_TYPE.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return Number(event.eventId);
@@ -111,7 +126,11 @@ export function lastSafeResetPoint(events: ReadonlyArray<{ eventId?: unknown; ev
 }
 
 /** Why a closed-as-COMPLETED run is not retried, from its outcome. */
-async function completedRunRefusal(deps: ApiDependencies, workflowId: string, runId: string): Promise<DtxError> {
+async function completedRunRefusal(
+  deps: ApiDependencies,
+  workflowId: string,
+  runId: string,
+): Promise<DtxError> {
   const result = (await temporalCall(workflowId, () =>
     deps.temporal.client.workflow.getHandle(workflowId, runId).result(),
   )) as PlaceOrderResult;
@@ -143,7 +162,10 @@ export async function retryTransaction(deps: ApiDependencies, workflowId: string
     case 'COMPLETED':
       throw await completedRunRefusal(deps, workflowId, description.runId);
     case 'CANCELLED':
-      throw conflict('CANCELLED_PLACE_NEW_ORDER', `transaction "${workflowId}" was cancelled on request; place a new order`);
+      throw conflict(
+        'CANCELLED_PLACE_NEW_ORDER',
+        `transaction "${workflowId}" was cancelled on request; place a new order`,
+      );
     case 'FAILED':
     case 'TIMED_OUT':
     case 'TERMINATED':
@@ -151,7 +173,9 @@ export async function retryTransaction(deps: ApiDependencies, workflowId: string
     default:
       throw conflict('NOT_RETRYABLE', `transaction "${workflowId}" is ${status}: it cannot be reset`);
   }
-  const history = await temporalCall(workflowId, () => client.workflow.getHandle(workflowId, description.runId).fetchHistory());
+  const history = await temporalCall(workflowId, () =>
+    client.workflow.getHandle(workflowId, description.runId).fetchHistory(),
+  );
   const resetToEventId = lastSafeResetPoint(history.events ?? []);
   if (resetToEventId === undefined) {
     throw conflict(
@@ -161,7 +185,10 @@ export async function retryTransaction(deps: ApiDependencies, workflowId: string
     );
   }
   // the same failed run always gets the same request id, so a repeated retry does not reset twice
-  const requestId = createHash('sha256').update(`dtx-retry:${description.runId}:${resetToEventId}`).digest('hex').slice(0, 32);
+  const requestId = createHash('sha256')
+    .update(`dtx-retry:${description.runId}:${resetToEventId}`)
+    .digest('hex')
+    .slice(0, 32);
   const response = await temporalCall(workflowId, () =>
     client.workflowService.resetWorkflowExecution({
       namespace,

@@ -61,7 +61,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
         tags: ['orders'],
         summary: "An order's transaction state, record and event timeline",
         description:
-          'txState comes from the workflow (query); when no worker answers, from the closed workflow\'s result or the ' +
+          "txState comes from the workflow (query); when no worker answers, from the closed workflow's result or the " +
           'search attributes (txStateSource says which). The order record comes from the order service, the timeline ' +
           'from the projector; a part that does not answer is listed in `unavailable`.',
         params: OrderIdParamsSchema,

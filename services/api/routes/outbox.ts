@@ -18,7 +18,8 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: ApiDependencies
       schema: {
         tags: ['outbox'],
         summary: 'Outbox lag per service',
-        description: 'Rows not yet relayed to Kafka, dead rows, and the age of the oldest pending row, per service database.',
+        description:
+          'Rows not yet relayed to Kafka, dead rows, and the age of the oldest pending row, per service database.',
         response: { 200: OutboxStatusSchema, ...errorResponses(401, 503) },
       },
     },
@@ -31,7 +32,8 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: ApiDependencies
       schema: {
         tags: ['outbox'],
         summary: 'Dead outbox rows',
-        description: 'Rows the relay gave up on after its retries, with their last error; later rows of the same aggregate wait behind them.',
+        description:
+          'Rows the relay gave up on after its retries, with their last error; later rows of the same aggregate wait behind them.',
         response: { 200: DeadLetterListSchema, ...errorResponses(401, 503) },
       },
     },
@@ -44,7 +46,8 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: ApiDependencies
       schema: {
         tags: ['outbox'],
         summary: 'Redrive one dead row',
-        description: 'Makes the row pending again (attempts reset); the rows of its aggregate queued behind it follow it.',
+        description:
+          'Makes the row pending again (attempts reset); the rows of its aggregate queued behind it follow it.',
         params: DeadLetterParamsSchema,
         response: { 202: RedriveResponseSchema, ...errorResponses(400, 401, 404, 503) },
       },

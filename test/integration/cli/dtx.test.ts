@@ -30,7 +30,10 @@ interface Run {
 /** Runs the bin; resolves with its exit code and output (never rejects on a non-zero exit). */
 function dtx(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'cli/dtx.js'), ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+    const child = spawn(process.execPath, [path.join(ROOT, 'cli/dtx.js'), ...args], {
+      cwd: ROOT,
+      env: { ...env, ...extraEnv },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -51,16 +54,24 @@ function dtx(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
 /** Exports a history file the way a person would, in its own process. */
 function exportHistory(workflowId: string, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'support/export-history.ts'), workflowId, file], { cwd: ROOT, env, stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join(__dirname, 'support/export-history.ts'), workflowId, file],
+      { cwd: ROOT, env, stdio: 'inherit' },
+    );
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`export-history exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`export-history exited ${code}`)),
+    );
   });
 }
 
 beforeAll(async () => {
   system = await startSystem({ taskQueue: TASK_QUEUE });
   shop = await seed(system.clients, { stock: 10, balance: 100_000, products: 2 });
-  const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [`DTX_${s.toUpperCase()}_ADDR`, system.config.serviceAddresses[s]]));
+  const addresses = Object.fromEntries(
+    SERVICE_NAMES.map((s) => [`DTX_${s.toUpperCase()}_ADDR`, system.config.serviceAddresses[s]]),
+  );
   env = { ...process.env, ...addresses, LOG_LEVEL: 'error' };
 }, 120_000);
 
@@ -72,8 +83,15 @@ describe('usage', () => {
   test('--help documents the commands and the exit codes (exit 0)', async () => {
     const run = await dtx(['--help']);
     expect(run.code).toBe(0);
-    for (const word of ['order', 'tx', 'replay', 'outbox', 'stack', 'Exit codes', '4  unavailable']) expect(run.stdout).toContain(word);
-    for (const command of [['order', 'place'], ['tx', 'retry'], ['replay'], ['outbox', 'dlq', 'redrive'], ['stack', 'up']]) {
+    for (const word of ['order', 'tx', 'replay', 'outbox', 'stack', 'Exit codes', '4  unavailable'])
+      expect(run.stdout).toContain(word);
+    for (const command of [
+      ['order', 'place'],
+      ['tx', 'retry'],
+      ['replay'],
+      ['outbox', 'dlq', 'redrive'],
+      ['stack', 'up'],
+    ]) {
       const help = await dtx([...command, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: dtx ${command.join(' ')}`);
@@ -108,24 +126,68 @@ describe('orders and transactions', () => {
   let compensated: { orderId: string; workflowId: string };
 
   test('order place --wait: TCC with a coupon completes (exit 0)', async () => {
-    const run = await dtx(['order', 'place', '--customer', shop.customer, '--item', `${shop.skus[0]}:2`, '--coupon', shop.coupon, '--mode', 'tcc', '--wait', '--json']);
+    const run = await dtx([
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[0]}:2`,
+      '--coupon',
+      shop.coupon,
+      '--mode',
+      'tcc',
+      '--wait',
+      '--json',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.json).toMatchObject({ mode: 'tcc', status: 'COMPLETED', outcome: { status: 'COMPLETED' } });
     completed = run.json;
-    const order = await system.db('order')('orders').where({ order_id: completed.orderId }).first<{ status: string; total: string; coupon_code: string }>();
-    expect(order).toMatchObject({ status: 'CONFIRMED', total: String(2 * shop.price - 200), coupon_code: shop.coupon });
+    const order = await system
+      .db('order')('orders')
+      .where({ order_id: completed.orderId })
+      .first<{ status: string; total: string; coupon_code: string }>();
+    expect(order).toMatchObject({
+      status: 'CONFIRMED',
+      total: String(2 * shop.price - 200),
+      coupon_code: shop.coupon,
+    });
   });
 
   test('order place --wait: out of stock compensates (exit 1), the table says why', async () => {
-    const json = await dtx(['order', 'place', '--customer', shop.customer, '--item', `${shop.skus[1]}:500`, '--wait', '--json']);
+    const json = await dtx([
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[1]}:500`,
+      '--wait',
+      '--json',
+    ]);
     expect(json.code).toBe(1);
-    expect(json.json).toMatchObject({ mode: 'saga', status: 'COMPENSATED', outcome: { reason: 'INSUFFICIENT_STOCK' } });
+    expect(json.json).toMatchObject({
+      mode: 'saga',
+      status: 'COMPENSATED',
+      outcome: { reason: 'INSUFFICIENT_STOCK' },
+    });
     compensated = json.json;
-    const order = await system.db('order')('orders').where({ order_id: compensated.orderId }).first<{ status: string }>();
+    const order = await system
+      .db('order')('orders')
+      .where({ order_id: compensated.orderId })
+      .first<{ status: string }>();
     expect(order.status).toBe('CANCELLED');
 
-    const table = await dtx(['order', 'place', '--customer', shop.customer, '--item', `${shop.skus[1]}:500`, '--wait']);
+    const table = await dtx([
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[1]}:500`,
+      '--wait',
+    ]);
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(/status\s+COMPENSATED/);
     expect(table.stdout).toMatch(/reason\s+INSUFFICIENT_STOCK/);
@@ -134,12 +196,37 @@ describe('orders and transactions', () => {
 
   test('order place with an Idempotency-Key places once', async () => {
     const key = uid('cli-key');
-    const args = ['order', 'place', '--customer', shop.customer, '--item', `${shop.skus[0]}:1`, '--idempotency-key', key, '--wait', '--json'];
+    const args = [
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[0]}:1`,
+      '--idempotency-key',
+      key,
+      '--wait',
+      '--json',
+    ];
     const first = await dtx(args);
     const second = await dtx(args);
     expect([first.code, second.code]).toEqual([0, 0]);
-    expect(second.json).toMatchObject({ orderId: first.json.orderId, runId: first.json.runId, replayed: true });
-    const changed = await dtx(['order', 'place', '--customer', shop.customer, '--item', `${shop.skus[0]}:3`, '--idempotency-key', key, '--json']);
+    expect(second.json).toMatchObject({
+      orderId: first.json.orderId,
+      runId: first.json.runId,
+      replayed: true,
+    });
+    const changed = await dtx([
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[0]}:3`,
+      '--idempotency-key',
+      key,
+      '--json',
+    ]);
     expect(changed.code).toBe(1);
     expect(changed.json.error).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
   });
@@ -149,8 +236,15 @@ describe('orders and transactions', () => {
       const run = await dtx(['tx', 'list', '--customer', shop.customer, '--status', 'COMPENSATED', '--json']);
       return run.code === 0 && run.json.transactions.length >= 2 ? run : undefined;
     }, 'visibility lists the compensated orders');
-    expect(listed.json.transactions.every((t: { txStatus: string; customerId: string }) => t.txStatus === 'COMPENSATED' && t.customerId === shop.customer)).toBe(true);
-    expect(listed.json.transactions.map((t: { workflowId: string }) => t.workflowId)).toContain(compensated.workflowId);
+    expect(
+      listed.json.transactions.every(
+        (t: { txStatus: string; customerId: string }) =>
+          t.txStatus === 'COMPENSATED' && t.customerId === shop.customer,
+      ),
+    ).toBe(true);
+    expect(listed.json.transactions.map((t: { workflowId: string }) => t.workflowId)).toContain(
+      compensated.workflowId,
+    );
 
     const table = await dtx(['tx', 'list', '--customer', shop.customer]);
     expect(table.code).toBe(0);
@@ -159,7 +253,11 @@ describe('orders and transactions', () => {
 
     const show = await dtx(['tx', 'show', completed.workflowId, '--json']);
     expect(show.code).toBe(0);
-    expect(show.json).toMatchObject({ orderId: completed.orderId, txState: { status: 'COMPLETED', mode: 'tcc' }, order: { status: 'CONFIRMED' } });
+    expect(show.json).toMatchObject({
+      orderId: completed.orderId,
+      txState: { status: 'COMPLETED', mode: 'tcc' },
+      order: { status: 'CONFIRMED' },
+    });
     const byOrderId = await dtx(['order', 'show', completed.orderId]);
     expect(byOrderId.code).toBe(0);
     expect(byOrderId.stdout).toMatch(/STEP\s+STATE\s+ATTEMPTS/);
@@ -186,7 +284,9 @@ describe('orders and transactions', () => {
       const run = await dtx(['replay', completed.workflowId, '--json']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.json.outcomes).toEqual([{ workflowId: completed.workflowId, runId: completed.runId, ok: true }]);
+      expect(run.json.outcomes).toEqual([
+        { workflowId: completed.workflowId, runId: completed.runId, ok: true },
+      ]);
     });
 
     test('every history a visibility query lists, and a history file, replay OK', async () => {
@@ -207,11 +307,17 @@ describe('orders and transactions', () => {
       const run = await dtx(['replay', completed.workflowId, '--workflows', CHANGED_WORKFLOWS, '--json']);
       expect(run.code).toBe(1);
       const [outcome] = run.json.outcomes;
-      expect(outcome).toMatchObject({ workflowId: completed.workflowId, ok: false, errorType: 'DeterminismViolationError' });
+      expect(outcome).toMatchObject({
+        workflowId: completed.workflowId,
+        ok: false,
+        errorType: 'DeterminismViolationError',
+      });
       expect(outcome.message).toMatch(/nondetermin/i);
       // where: the first recorded event the changed code does not match (the quote activity, not the new timer)
       expect(outcome.eventId).toEqual(expect.any(Number));
-      expect(outcome.detail).toMatch(new RegExp(`HistoryEvent\\(id: ${outcome.eventId}, ActivityTaskScheduled\\)`));
+      expect(outcome.detail).toMatch(
+        new RegExp(`HistoryEvent\\(id: ${outcome.eventId}, ActivityTaskScheduled\\)`),
+      );
 
       const table = await dtx(['replay', compensated.workflowId, '--workflows', CHANGED_WORKFLOWS]);
       expect(table.code).toBe(1);
@@ -230,7 +336,12 @@ describe('outbox and stack', () => {
   test('outbox status lists every service database; dlq list answers; redriving an unknown row is exit 3', async () => {
     const status = await dtx(['outbox', 'status', '--json']);
     expect(status.code).toBe(0);
-    expect(status.json.outboxes.map((o: { database: string }) => o.database).sort()).toEqual(['dtx_coupon', 'dtx_inventory', 'dtx_order', 'dtx_payment']);
+    expect(status.json.outboxes.map((o: { database: string }) => o.database).sort()).toEqual([
+      'dtx_coupon',
+      'dtx_inventory',
+      'dtx_order',
+      'dtx_payment',
+    ]);
     const table = await dtx(['outbox', 'status']);
     expect(table.stdout.split('\n')[0]).toMatch(/^DATABASE\s+PENDING\s+DEAD\s+BLOCKED/);
     const dlq = await dtx(['outbox', 'dlq', 'list', '--json']);
@@ -254,7 +365,9 @@ describe('outbox and stack', () => {
     const run = await dtx(['tx', 'list', '--json'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(run.code).toBe(4);
     expect(run.json.error.code).toBe('UNAVAILABLE');
-    const outbox = await dtx(['outbox', 'status', '--json'], { DTX_PG_URL: 'postgres://postgres@127.0.0.1:1/postgres' });
+    const outbox = await dtx(['outbox', 'status', '--json'], {
+      DTX_PG_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+    });
     // the lag of an unreadable database is reported per database, not as a crash
     expect(outbox.code).toBe(0);
     expect(outbox.json.outboxes.every((o: { error?: string }) => typeof o.error === 'string')).toBe(true);

@@ -90,7 +90,9 @@ describe('three relays at once', () => {
           [`${run}-%`],
         );
         samples += 1;
-        violations.push(...result.rows.map((r) => `${r.aggregate_id} claimed by ${r.claimed_by} behind someone else's row`));
+        violations.push(
+          ...result.rows.map((r) => `${r.aggregate_id} claimed by ${r.claimed_by} behind someone else's row`),
+        );
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
@@ -98,8 +100,15 @@ describe('three relays at once', () => {
 
     const rows = await storedRows(scratch.db, run);
     expect(rows.length).toBeGreaterThan(3000);
-    await capture.waitFor((m) => new Set(m.map((x) => x.eventId)).size >= rows.length, `${rows.length} events`, 120_000);
-    await eventually(async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'), 'every row marked sent');
+    await capture.waitFor(
+      (m) => new Set(m.map((x) => x.eventId)).size >= rows.length,
+      `${rows.length} events`,
+      120_000,
+    );
+    await eventually(
+      async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'),
+      'every row marked sent',
+    );
     sampling = false;
     await sampler;
     expect(samples).toBeGreaterThan(10);
@@ -110,7 +119,8 @@ describe('three relays at once', () => {
     const expected = expectedOrder(rows);
     expect(expected.size).toBe(AGGREGATES);
     const actual = eventIdsByAggregate(capture.messages);
-    for (const [aggregate, ids] of expected) expect({ aggregate, ids: actual.get(aggregate) }).toEqual({ aggregate, ids });
+    for (const [aggregate, ids] of expected)
+      expect({ aggregate, ids: actual.get(aggregate) }).toEqual({ aggregate, ids });
     // every relay took part
     for (const relay of relays) expect(relay.delivered).toBeGreaterThan(0);
     // one key, one partition

@@ -19,13 +19,19 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const LEASE_MS = 1500;
 
 /** Runs `npm run relay`'s entry as a child process; resolves with the signal/exit code it ended with. */
-function runRelayProcess(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+function runRelayProcess(
+  env: Record<string, string>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'workers', 'outbox-relay.ts')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'workers', 'outbox-relay.ts')],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,7 +70,12 @@ describe('relay crash between send and mark-sent', () => {
     const run = runId('crash');
     const capture = await captureMessages(kafka, (id) => id.startsWith(run));
     cleanups.push(() => capture.stop());
-    const projector = await TimelineProjector.start({ databaseUrl: timeline.url, kafka, groupId: `dtx-test-timeline-${run}`, fromBeginning: false });
+    const projector = await TimelineProjector.start({
+      databaseUrl: timeline.url,
+      kafka,
+      groupId: `dtx-test-timeline-${run}`,
+      fromBeginning: false,
+    });
     cleanups.push(() => projector.stop());
     await projector.ready;
 
@@ -80,7 +91,13 @@ describe('relay crash between send and mark-sent', () => {
       for (const orderId of orders) {
         const aggregateId = aggregateType === 'order' ? orderId : `${run}-${aggregateType}-${orderId}`;
         const [id] = await commitEvents(outbox.db, [
-          { aggregateType, aggregateId, eventType, payload: { orderId, step }, headers: { 'tx-id': `order-${orderId}` } },
+          {
+            aggregateType,
+            aggregateId,
+            eventType,
+            payload: { orderId, step },
+            headers: { 'tx-id': `order-${orderId}` },
+          },
         ]);
         expected.get(orderId)?.push(id);
       }
@@ -96,28 +113,50 @@ describe('relay crash between send and mark-sent', () => {
     });
     expect(crashed.signal).toBe('SIGKILL');
     // Kafka has the batch, the database still has it claimed by the dead relay: the crash fell between the two.
-    await capture.waitFor((m) => all.every((id) => m.some((x) => x.eventId === id)), 'the crashed relay’s batch');
+    await capture.waitFor(
+      (m) => all.every((id) => m.some((x) => x.eventId === id)),
+      'the crashed relay’s batch',
+    );
     const afterCrash = await storedRows(outbox.db, run);
     expect(afterCrash.every((r) => r.status === 'pending' && r.claimed_by !== null)).toBe(true);
 
     // A healthy relay takes over once the lease has expired and sends the batch again.
-    const relay = OutboxRelay.start({ databaseUrls: [outbox.url], kafka, createTopics: false, settings: { pollIntervalMs: 200, lagLogIntervalMs: 0 } });
+    const relay = OutboxRelay.start({
+      databaseUrls: [outbox.url],
+      kafka,
+      createTopics: false,
+      settings: { pollIntervalMs: 200, lagLogIntervalMs: 0 },
+    });
     cleanups.push(() => relay.stop());
-    await eventually(async () => (await storedRows(outbox.db, run)).every((r) => r.status === 'sent'), 'the rows re-sent and marked');
+    await eventually(
+      async () => (await storedRows(outbox.db, run)).every((r) => r.status === 'sent'),
+      'the rows re-sent and marked',
+    );
     await capture.waitFor((m) => m.length >= all.length * 2, 'the duplicates');
     for (const id of all) expect(capture.messages.filter((m) => m.eventId === id)).toHaveLength(2);
 
     // The projector saw every event twice and recorded each once, in order.
-    await eventually(() => projector.counts.applied + projector.counts.duplicates >= all.length * 2, 'the projector to consume the duplicates');
+    await eventually(
+      () => projector.counts.applied + projector.counts.duplicates >= all.length * 2,
+      'the projector to consume the duplicates',
+    );
     expect(projector.counts.applied).toBe(all.length);
     expect(projector.counts.duplicates).toBeGreaterThanOrEqual(all.length);
     for (const orderId of orders) {
       const entries = await getOrderTimeline(orderId, projector.db);
       expect(entries.map((e) => e.eventId)).toEqual(expected.get(orderId));
-      expect(entries.map((e) => e.eventType)).toEqual(['OrderCreated', 'StockReserved', 'PaymentCharged', 'OrderConfirmed']);
+      expect(entries.map((e) => e.eventType)).toEqual([
+        'OrderCreated',
+        'StockReserved',
+        'PaymentCharged',
+        'OrderConfirmed',
+      ]);
       expect(entries.map((e) => e.position)).toEqual([1, 2, 3, 4]);
     }
-    const inbox = await projector.db('inbox').where({ consumer: TIMELINE_CONSUMER }).count<{ count: string }[]>('* as count');
+    const inbox = await projector
+      .db('inbox')
+      .where({ consumer: TIMELINE_CONSUMER })
+      .count<{ count: string }[]>('* as count');
     expect(Number(inbox[0].count)).toBe(all.length);
   });
 });

@@ -41,12 +41,21 @@ describe('database restart', () => {
     // the cluster runs as an unprivileged OS user, which must be able to reach its data dir
     fs.chmodSync(dataDir, 0o755);
     const port = await freePort();
-    config = loadConfig({ ...process.env, DTX_PG_URL: `postgres://postgres@127.0.0.1:${port}/postgres`, DTX_DATA: dataDir });
+    config = loadConfig({
+      ...process.env,
+      DTX_PG_URL: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      DTX_DATA: dataDir,
+    });
     await stackUp({ config, components: ['postgres'], out: silentReporter });
     url = config.databases.order;
     // quiet: the restart breaks this pool's idle connections on purpose
     const quiet = () => undefined;
-    db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 4 }, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
+    db = knex({
+      client: 'pg',
+      connection: url,
+      pool: { min: 0, max: 4 },
+      log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+    });
     await createOutboxTable(db);
     kafka = createKafka({ clientSuffix: 'test' });
     await ensureTopics(kafka);
@@ -64,13 +73,26 @@ describe('database restart', () => {
     const capture = await captureMessages(kafka, (id) => id.startsWith(run));
     cleanups.push(() => capture.stop());
     const pollIntervalMs = 10_000;
-    const relay = OutboxRelay.start({ databaseUrls: [url], kafka, createTopics: false, settings: { pollIntervalMs, lagLogIntervalMs: 0 } });
+    const relay = OutboxRelay.start({
+      databaseUrls: [url],
+      kafka,
+      createTopics: false,
+      settings: { pollIntervalMs, lagLogIntervalMs: 0 },
+    });
     cleanups.push(() => relay.stop());
     await eventually(() => relay.listening, 'the relay listening');
 
     const before: string[] = [];
-    for (let i = 0; i < 20; i++) before.push(...(await commitEvents(db, [{ aggregateType: 'order', aggregateId: `${run}-${i % 4}`, eventType: 'Before', payload: { i } }])));
-    await capture.waitFor((m) => before.every((id) => m.some((x) => x.eventId === id)), 'events before the restart');
+    for (let i = 0; i < 20; i++)
+      before.push(
+        ...(await commitEvents(db, [
+          { aggregateType: 'order', aggregateId: `${run}-${i % 4}`, eventType: 'Before', payload: { i } },
+        ])),
+      );
+    await capture.waitFor(
+      (m) => before.every((id) => m.some((x) => x.eventId === id)),
+      'events before the restart',
+    );
 
     await stackDown({ config, components: ['postgres'], out: silentReporter });
     await eventually(() => !relay.listening, 'the listener to notice the restart');
@@ -83,13 +105,22 @@ describe('database restart', () => {
     // Woken by NOTIFY on the new connection, claimed and marked through a pool whose old connections the restart
     // killed: well before the poll interval.
     const committedAt = Date.now();
-    const [woken] = await commitEvents(db, [{ aggregateType: 'order', aggregateId: `${run}-0`, eventType: 'After', payload: {} }]);
-    await capture.waitFor((m) => m.some((x) => x.eventId === woken), 'the event after the restart', pollIntervalMs * 3);
+    const [woken] = await commitEvents(db, [
+      { aggregateType: 'order', aggregateId: `${run}-0`, eventType: 'After', payload: {} },
+    ]);
+    await capture.waitFor(
+      (m) => m.some((x) => x.eventId === woken),
+      'the event after the restart',
+      pollIntervalMs * 3,
+    );
     const latency = (capture.messages.find((m) => m.eventId === woken)?.receivedAt ?? Infinity) - committedAt;
     expect(latency).toBeLessThan(pollIntervalMs / 2);
 
     const rows = await storedRows(db, run);
-    await eventually(async () => (await storedRows(db, run)).every((r) => r.status === 'sent'), 'every row sent');
+    await eventually(
+      async () => (await storedRows(db, run)).every((r) => r.status === 'sent'),
+      'every row sent',
+    );
     expect(eventIdsByAggregate(capture.messages)).toEqual(expectedOrder(rows));
   }, 300_000);
 });

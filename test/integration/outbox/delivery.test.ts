@@ -10,7 +10,15 @@ import { OutboxRelay } from '../../../workers/outbox/relay';
 import { appendEvent } from '../../../services/outbox';
 import { captureMessages, eventIdsByAggregate, type Capture } from './support/capture';
 import { runCleanups } from './support/cleanup';
-import { commitEvents, eventually, expectedOrder, rolledBackEvents, runId, sleep, storedRows } from './support/events';
+import {
+  commitEvents,
+  eventually,
+  expectedOrder,
+  rolledBackEvents,
+  runId,
+  sleep,
+  storedRows,
+} from './support/events';
 
 describe('outbox relay delivery', () => {
   let scratch: ScratchDatabase;
@@ -64,10 +72,17 @@ describe('outbox relay delivery', () => {
     }
     // A last commit on every aggregate: once it has arrived, anything earlier in (txid, seq) order has too.
     for (let a = 0; a < 7; a++) {
-      committed.push(...(await commitEvents(scratch.db, [{ aggregateType: 'order', aggregateId: `${run}-${a}`, eventType: 'Last', payload: {} }])));
+      committed.push(
+        ...(await commitEvents(scratch.db, [
+          { aggregateType: 'order', aggregateId: `${run}-${a}`, eventType: 'Last', payload: {} },
+        ])),
+      );
     }
 
-    await messages.waitFor((m) => committed.every((id) => m.some((x) => x.eventId === id)), 'every committed event');
+    await messages.waitFor(
+      (m) => committed.every((id) => m.some((x) => x.eventId === id)),
+      'every committed event',
+    );
     const seen = new Set(messages.messages.map((m) => m.eventId));
     expect(rolledBack.length).toBeGreaterThan(0);
     expect(rolledBack.filter((id) => seen.has(id))).toEqual([]);
@@ -75,7 +90,10 @@ describe('outbox relay delivery', () => {
 
     const rows = await storedRows(scratch.db, run);
     expect(rows.map((r) => r.id).sort()).toEqual([...committed].sort());
-    await eventually(async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'), 'rows marked sent');
+    await eventually(
+      async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'),
+      'rows marked sent',
+    );
 
     for (const m of messages.messages) {
       expect(m.key).toBe(m.aggregateId);
@@ -104,9 +122,23 @@ describe('outbox relay delivery', () => {
     const slow = await scratch.db.transaction();
     let firstId: string;
     try {
-      firstId = await appendEvent(slow, { aggregateType: 'order', aggregateId: aggregate, eventType: 'First', payload: { orderId: aggregate } });
-      const [secondId] = await commitEvents(scratch.db, [{ aggregateType: 'order', aggregateId: aggregate, eventType: 'Second', payload: { orderId: aggregate } }]);
-      const [otherId] = await commitEvents(scratch.db, [{ aggregateType: 'order', aggregateId: `${run}-other`, eventType: 'Other', payload: {} }]);
+      firstId = await appendEvent(slow, {
+        aggregateType: 'order',
+        aggregateId: aggregate,
+        eventType: 'First',
+        payload: { orderId: aggregate },
+      });
+      const [secondId] = await commitEvents(scratch.db, [
+        {
+          aggregateType: 'order',
+          aggregateId: aggregate,
+          eventType: 'Second',
+          payload: { orderId: aggregate },
+        },
+      ]);
+      const [otherId] = await commitEvents(scratch.db, [
+        { aggregateType: 'order', aggregateId: `${run}-other`, eventType: 'Other', payload: {} },
+      ]);
 
       // The open transaction holds the horizon: nothing committed after it took its txid may go yet.
       await relay.drainOnce();
@@ -138,12 +170,16 @@ describe('outbox relay delivery', () => {
     const relay = startRelay({ settings: { pollIntervalMs, lagLogIntervalMs: 0 } });
     await eventually(() => relay.listening, 'the relay listening');
     // A first event proves the loop ran; then the loop idles for a full poll interval unless NOTIFY wakes it.
-    await commitEvents(scratch.db, [{ aggregateType: 'order', aggregateId: `${run}-warm`, eventType: 'Warm', payload: {} }]);
+    await commitEvents(scratch.db, [
+      { aggregateType: 'order', aggregateId: `${run}-warm`, eventType: 'Warm', payload: {} },
+    ]);
     await messages.waitFor((m) => m.length === 1, 'the warm-up event');
     await sleep(1000);
 
     const committedAt = Date.now();
-    const [id] = await commitEvents(scratch.db, [{ aggregateType: 'order', aggregateId: `${run}-a`, eventType: 'Woken', payload: {} }]);
+    const [id] = await commitEvents(scratch.db, [
+      { aggregateType: 'order', aggregateId: `${run}-a`, eventType: 'Woken', payload: {} },
+    ]);
     await messages.waitFor((m) => m.some((x) => x.eventId === id), 'the woken event', pollIntervalMs * 3);
     const latency = (messages.messages.find((m) => m.eventId === id)?.receivedAt ?? Infinity) - committedAt;
     expect(latency).toBeLessThan(pollIntervalMs / 2);
@@ -154,8 +190,14 @@ describe('outbox relay delivery', () => {
     const messages = await capture(run);
     startRelay({ settings: { pollIntervalMs: 300, lagLogIntervalMs: 0 } });
     // A raw insert: no pg_notify, like a writer that forgot it.
-    const [row] = await scratch.db('outbox')
-      .insert({ aggregate_type: 'order', aggregate_id: `${run}-a`, event_type: 'Silent', payload: JSON.stringify({}) })
+    const [row] = await scratch
+      .db('outbox')
+      .insert({
+        aggregate_type: 'order',
+        aggregate_id: `${run}-a`,
+        event_type: 'Silent',
+        payload: JSON.stringify({}),
+      })
       .returning<{ id: string }[]>('id');
     await messages.waitFor((m) => m.some((x) => x.eventId === row.id), 'the silently inserted event');
   });

@@ -41,7 +41,12 @@ describe('Kafka outage', () => {
     scratch = await createScratchDatabase('relaytest');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtx-outage-'));
     const port = await freePortPair();
-    config = loadConfig({ ...process.env, KAFKA_BROKERS: `127.0.0.1:${port}`, DTX_DATA: dataDir, KAFKA_CLIENT_ID: 'dtx-outage-test' });
+    config = loadConfig({
+      ...process.env,
+      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      DTX_DATA: dataDir,
+      KAFKA_CLIENT_ID: 'dtx-outage-test',
+    });
     await stackUp({ config, components: ['kafka'], out: silentReporter });
     kafka = createKafka({ config, clientSuffix: 'test' });
     await ensureTopics(kafka, { config });
@@ -105,9 +110,20 @@ describe('Kafka outage', () => {
     await writer;
 
     const rows = await storedRows(scratch.db, run);
-    await capture.waitFor((m) => new Set(m.map((x) => x.eventId)).size >= rows.length, `all ${rows.length} events after the outage`, 180_000);
-    await eventually(async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'), 'every row marked sent');
-    expect(firstOccurrences(capture.messages).map((m) => m.eventId).sort()).toEqual(rows.map((r) => r.id).sort());
+    await capture.waitFor(
+      (m) => new Set(m.map((x) => x.eventId)).size >= rows.length,
+      `all ${rows.length} events after the outage`,
+      180_000,
+    );
+    await eventually(
+      async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'),
+      'every row marked sent',
+    );
+    expect(
+      firstOccurrences(capture.messages)
+        .map((m) => m.eventId)
+        .sort(),
+    ).toEqual(rows.map((r) => r.id).sort());
     expect(eventIdsByAggregate(capture.messages)).toEqual(expectedOrder(rows));
     expect((await storedRows(scratch.db, run)).every((r) => r.attempts === 0)).toBe(true);
   }, 600_000);

@@ -6,7 +6,11 @@
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../../common/kafka';
 import { createScratchDatabase, type ScratchDatabase } from '../../../scripts/bench/scratch-db';
-import { openOutboxDatabases, closeOutboxDatabases, type OutboxDatabase } from '../../../workers/outbox/databases';
+import {
+  openOutboxDatabases,
+  closeOutboxDatabases,
+  type OutboxDatabase,
+} from '../../../workers/outbox/databases';
 import { listDeadLetters, redriveDeadLetter } from '../../../workers/outbox/dead-letters';
 import { getOutboxLag } from '../../../workers/outbox/lag';
 import { OutboxRelay } from '../../../workers/outbox/relay';
@@ -45,7 +49,13 @@ describe('poison row', () => {
       databaseUrls: [scratch.url],
       kafka,
       createTopics: false,
-      settings: { maxAttempts: MAX_ATTEMPTS, backoffBaseMs: 50, backoffMaxMs: 200, pollIntervalMs: 200, lagLogIntervalMs: 0 },
+      settings: {
+        maxAttempts: MAX_ATTEMPTS,
+        backoffBaseMs: 50,
+        backoffMaxMs: 200,
+        pollIntervalMs: 200,
+        lagLogIntervalMs: 0,
+      },
     });
     cleanups.push(() => relay.stop());
 
@@ -58,35 +68,69 @@ describe('poison row', () => {
     });
     // One transaction per event, so the poison sits in the middle of its aggregate and of a batch with others.
     const [before] = await commitEvents(scratch.db, [event(poisoned, 'Before')]);
-    const [poison] = await commitEvents(scratch.db, [event(poisoned, 'Poison', { blob: 'x'.repeat(POISON_BYTES) }), event(`${run}-other-0`, 'Other')]);
+    const [poison] = await commitEvents(scratch.db, [
+      event(poisoned, 'Poison', { blob: 'x'.repeat(POISON_BYTES) }),
+      event(`${run}-other-0`, 'Other'),
+    ]);
     const [after1] = await commitEvents(scratch.db, [event(poisoned, 'After1')]);
     const [after2] = await commitEvents(scratch.db, [event(poisoned, 'After2')]);
     const others: string[] = [];
-    for (let i = 1; i <= 5; i++) others.push(...(await commitEvents(scratch.db, [event(`${run}-other-${i}`, 'Other')])));
+    for (let i = 1; i <= 5; i++)
+      others.push(...(await commitEvents(scratch.db, [event(`${run}-other-${i}`, 'Other')])));
 
-    await eventually(async () => (await storedRows(scratch.db, poisoned)).find((r) => r.id === poison)?.status === 'dead', 'the poison row to die');
+    await eventually(
+      async () => (await storedRows(scratch.db, poisoned)).find((r) => r.id === poison)?.status === 'dead',
+      'the poison row to die',
+    );
     const rows = await storedRows(scratch.db, poisoned);
     const poisonRow = rows.find((r) => r.id === poison);
-    expect(poisonRow).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS, last_error: expect.stringMatching(/too large|MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE/i) });
-    expect(rows.filter((r) => r.id === after1 || r.id === after2).map((r) => r.status)).toEqual(['pending', 'pending']);
+    expect(poisonRow).toMatchObject({
+      status: 'dead',
+      attempts: MAX_ATTEMPTS,
+      last_error: expect.stringMatching(/too large|MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE/i),
+    });
+    expect(rows.filter((r) => r.id === after1 || r.id === after2).map((r) => r.status)).toEqual([
+      'pending',
+      'pending',
+    ]);
 
     // Other aggregates flow, including ones written after the poison died.
     const late = await commitEvents(scratch.db, [event(`${run}-other-late`, 'Late')]);
-    await capture.waitFor((m) => [...others, ...late].every((id) => m.some((x) => x.eventId === id)), 'the other aggregates');
-    expect(capture.messages.map((m) => m.eventId)).toEqual(expect.not.arrayContaining([poison, after1, after2]));
+    await capture.waitFor(
+      (m) => [...others, ...late].every((id) => m.some((x) => x.eventId === id)),
+      'the other aggregates',
+    );
+    expect(capture.messages.map((m) => m.eventId)).toEqual(
+      expect.not.arrayContaining([poison, after1, after2]),
+    );
     expect(eventIdsByAggregate(capture.messages).get(poisoned)).toEqual([before]);
 
     const [lag] = await getOutboxLag(databases);
     expect(lag).toMatchObject({ deadCount: 1, blockedCount: 2 });
     const dead = await listDeadLetters(databases);
-    expect(dead).toEqual([expect.objectContaining({ id: poison, aggregateId: poisoned, attempts: MAX_ATTEMPTS, blockedCount: 2 })]);
+    expect(dead).toEqual([
+      expect.objectContaining({ id: poison, aggregateId: poisoned, attempts: MAX_ATTEMPTS, blockedCount: 2 }),
+    ]);
 
     // The fix: shrink the payload. Then redrive: it and the rows behind it go out, in order.
-    await scratch.db('outbox').where({ id: poison }).update({ payload: JSON.stringify({ orderId: poisoned, blob: 'fixed' }) });
-    await expect(redriveDeadLetter(poison, databases)).resolves.toEqual({ database: scratch.name, id: poison, released: 2 });
-    await capture.waitFor((m) => [poison, after1, after2].every((id) => m.some((x) => x.eventId === id)), 'the redriven aggregate');
+    await scratch
+      .db('outbox')
+      .where({ id: poison })
+      .update({ payload: JSON.stringify({ orderId: poisoned, blob: 'fixed' }) });
+    await expect(redriveDeadLetter(poison, databases)).resolves.toEqual({
+      database: scratch.name,
+      id: poison,
+      released: 2,
+    });
+    await capture.waitFor(
+      (m) => [poison, after1, after2].every((id) => m.some((x) => x.eventId === id)),
+      'the redriven aggregate',
+    );
     expect(eventIdsByAggregate(capture.messages).get(poisoned)).toEqual([before, poison, after1, after2]);
-    await eventually(async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'), 'every row sent');
+    await eventually(
+      async () => (await storedRows(scratch.db, run)).every((r) => r.status === 'sent'),
+      'every row sent',
+    );
     expect(await listDeadLetters(databases)).toEqual([]);
   });
 });

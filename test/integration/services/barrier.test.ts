@@ -37,11 +37,23 @@ const inventory: Participant = {
     await call(h.clients.inventory, 'setStock', { sku, available: 10 });
     return sku;
   },
-  action: (sku, tx) => call(h.clients.inventory, 'reserve', { branch: branch(tx, 'inventory'), orderId: tx, items: [{ sku, quantity: 3 }] }),
+  action: (sku, tx) =>
+    call(h.clients.inventory, 'reserve', {
+      branch: branch(tx, 'inventory'),
+      orderId: tx,
+      items: [{ sku, quantity: 3 }],
+    }),
   compensate: (_sku, tx) => call(h.clients.inventory, 'release', { branch: branch(tx, 'inventory'), reason }),
-  try: (sku, tx) => call(h.clients.inventory, 'tryReserve', { branch: branch(tx, 'inventory'), orderId: tx, items: [{ sku, quantity: 3 }] }),
-  confirm: (_sku, tx) => call(h.clients.inventory, 'confirmReserve', { branch: branch(tx, 'inventory'), reason }),
-  cancel: (_sku, tx) => call(h.clients.inventory, 'cancelReserve', { branch: branch(tx, 'inventory'), reason }),
+  try: (sku, tx) =>
+    call(h.clients.inventory, 'tryReserve', {
+      branch: branch(tx, 'inventory'),
+      orderId: tx,
+      items: [{ sku, quantity: 3 }],
+    }),
+  confirm: (_sku, tx) =>
+    call(h.clients.inventory, 'confirmReserve', { branch: branch(tx, 'inventory'), reason }),
+  cancel: (_sku, tx) =>
+    call(h.clients.inventory, 'cancelReserve', { branch: branch(tx, 'inventory'), reason }),
   async truth(sku) {
     const row = await h.db('inventory')('stock').where({ sku }).first('available', 'frozen', 'sold');
     return { available: Number(row.available), frozen: Number(row.frozen), sold: Number(row.sold) };
@@ -55,9 +67,23 @@ const coupon: Participant = {
     await call(h.clients.coupon, 'issueCoupon', { code, discountType: 'FIXED', amountOff: 500 });
     return code;
   },
-  action: (code, tx) => call(h.clients.coupon, 'redeem', { branch: branch(tx, 'coupon'), code, customerId: 'c1', orderId: tx, orderAmount: 2000 }),
+  action: (code, tx) =>
+    call(h.clients.coupon, 'redeem', {
+      branch: branch(tx, 'coupon'),
+      code,
+      customerId: 'c1',
+      orderId: tx,
+      orderAmount: 2000,
+    }),
   compensate: (_code, tx) => call(h.clients.coupon, 'restore', { branch: branch(tx, 'coupon'), reason }),
-  try: (code, tx) => call(h.clients.coupon, 'tryLock', { branch: branch(tx, 'coupon'), code, customerId: 'c1', orderId: tx, orderAmount: 2000 }),
+  try: (code, tx) =>
+    call(h.clients.coupon, 'tryLock', {
+      branch: branch(tx, 'coupon'),
+      code,
+      customerId: 'c1',
+      orderId: tx,
+      orderAmount: 2000,
+    }),
   confirm: (_code, tx) => call(h.clients.coupon, 'confirm', { branch: branch(tx, 'coupon'), reason }),
   cancel: (_code, tx) => call(h.clients.coupon, 'cancel', { branch: branch(tx, 'coupon'), reason }),
   async truth(code) {
@@ -70,16 +96,35 @@ const payment: Participant = {
   service: 'payment',
   async setup() {
     const customerId = uid('cust');
-    await call(h.clients.payment, 'credit', { branch: branch(uid('credit'), 'credit'), customerId, amount: 10_000 });
+    await call(h.clients.payment, 'credit', {
+      branch: branch(uid('credit'), 'credit'),
+      customerId,
+      amount: 10_000,
+    });
     return customerId;
   },
-  action: (customerId, tx) => call(h.clients.payment, 'charge', { branch: branch(tx, 'payment'), customerId, orderId: tx, amount: 2500 }),
+  action: (customerId, tx) =>
+    call(h.clients.payment, 'charge', {
+      branch: branch(tx, 'payment'),
+      customerId,
+      orderId: tx,
+      amount: 2500,
+    }),
   compensate: (_c, tx) => call(h.clients.payment, 'refund', { branch: branch(tx, 'payment'), reason }),
-  try: (customerId, tx) => call(h.clients.payment, 'tryFreeze', { branch: branch(tx, 'payment'), customerId, orderId: tx, amount: 2500 }),
+  try: (customerId, tx) =>
+    call(h.clients.payment, 'tryFreeze', {
+      branch: branch(tx, 'payment'),
+      customerId,
+      orderId: tx,
+      amount: 2500,
+    }),
   confirm: (_c, tx) => call(h.clients.payment, 'confirm', { branch: branch(tx, 'payment'), reason }),
   cancel: (_c, tx) => call(h.clients.payment, 'cancel', { branch: branch(tx, 'payment'), reason }),
   async truth(customerId) {
-    const row = await h.db('payment')('wallets').where({ customer_id: customerId }).first('balance', 'frozen');
+    const row = await h
+      .db('payment')('wallets')
+      .where({ customer_id: customerId })
+      .first('balance', 'frozen');
     return { balance: Number(row.balance), frozen: Number(row.frozen) };
   },
 };
@@ -89,17 +134,29 @@ const order: Participant = {
   service: 'order',
   setup: () => Promise.resolve(uid('cust')),
   action: (customerId, tx) =>
-    call(h.clients.order, 'createOrder', { branch: branch(tx, 'order'), orderId: tx, customerId, lines: [{ sku: 'S', quantity: 2, unitPrice: 300 }], txMode: 'saga' }),
-  compensate: (_c, tx) => call(h.clients.order, 'cancelOrder', { branch: branch(tx, 'order'), orderId: tx, reason }),
+    call(h.clients.order, 'createOrder', {
+      branch: branch(tx, 'order'),
+      orderId: tx,
+      customerId,
+      lines: [{ sku: 'S', quantity: 2, unitPrice: 300 }],
+      txMode: 'saga',
+    }),
+  compensate: (_c, tx) =>
+    call(h.clients.order, 'cancelOrder', { branch: branch(tx, 'order'), orderId: tx, reason }),
   async truth(customerId) {
-    const rows = await h.db('order')('orders').where({ customer_id: customerId }).orderBy('order_id').select('status');
+    const rows = await h
+      .db('order')('orders')
+      .where({ customer_id: customerId })
+      .orderBy('order_id')
+      .select('status');
     return rows.map((r: { status: string }) => r.status);
   },
 };
 
 const participants = [inventory, coupon, payment, order];
 const tccParticipants = [inventory, coupon, payment];
-const events = async (p: Participant, txId: string): Promise<string[]> => (await outboxOfTx(h.db(p.service), txId)).map((e) => e.event_type);
+const events = async (p: Participant, txId: string): Promise<string[]> =>
+  (await outboxOfTx(h.db(p.service), txId)).map((e) => e.event_type);
 
 describe.each(participants.map((p) => [p.service, p] as const))('%s saga barrier', (_name, p) => {
   test('duplicate action: DUPLICATE, no second change, no second event', async () => {
@@ -127,7 +184,10 @@ describe.each(participants.map((p) => [p.service, p] as const))('%s saga barrier
     expect(await p.truth(subject)).toEqual(afterCompensate);
     expect(await events(p, tx)).toEqual(eventList);
     if (p.service !== 'order') expect(afterCompensate).toEqual(before);
-    expect(await barrierOf(h.db(p.service), tx)).toEqual([`${p.service}:action:`, `${p.service}:compensate:${reason}`]);
+    expect(await barrierOf(h.db(p.service), tx)).toEqual([
+      `${p.service}:action:`,
+      `${p.service}:compensate:${reason}`,
+    ]);
   });
 
   test('empty compensation (action never ran): EMPTY, nothing changed, no event; the late action is refused as hanging', async () => {
@@ -137,12 +197,19 @@ describe.each(participants.map((p) => [p.service, p] as const))('%s saga barrier
     expect((await p.compensate(subject, tx)).outcome).toBe('EMPTY');
     expect(await p.truth(subject)).toEqual(before);
     expect(await events(p, tx)).toEqual([]);
-    expect(await barrierOf(h.db(p.service), tx)).toEqual([`${p.service}:action:compensate`, `${p.service}:compensate:${reason}`]);
+    expect(await barrierOf(h.db(p.service), tx)).toEqual([
+      `${p.service}:action:compensate`,
+      `${p.service}:compensate:${reason}`,
+    ]);
     // duplicate of the empty compensation
     expect((await p.compensate(subject, tx)).outcome).toBe('DUPLICATE');
     // hanging action: arrives after its compensation
     const err = await failure(p.action(subject, tx));
-    expect(err).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'ALREADY_CANCELLED', transient: false });
+    expect(err).toMatchObject({
+      codeName: 'FAILED_PRECONDITION',
+      reason: 'ALREADY_CANCELLED',
+      transient: false,
+    });
     expect(await p.truth(subject)).toEqual(before);
     expect(await events(p, tx)).toEqual([]);
   });
@@ -166,9 +233,15 @@ describe.each(tccParticipants.map((p) => [p.service, p] as const))('%s TCC barri
     expect(await p.truth(subject)).toEqual(afterConfirm);
     expect(await events(p, tx)).toHaveLength(2);
     // a cancel after the confirm is refused and changes nothing
-    expect(await failure(cancel(subject, tx))).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'ALREADY_CONFIRMED' });
+    expect(await failure(cancel(subject, tx))).toMatchObject({
+      codeName: 'FAILED_PRECONDITION',
+      reason: 'ALREADY_CONFIRMED',
+    });
     expect(await p.truth(subject)).toEqual(afterConfirm);
-    expect(await barrierOf(h.db(p.service), tx)).toEqual([`${p.service}:confirm:${reason}`, `${p.service}:try:`]);
+    expect(await barrierOf(h.db(p.service), tx)).toEqual([
+      `${p.service}:confirm:${reason}`,
+      `${p.service}:try:`,
+    ]);
   });
 
   test('duplicate cancel: undone once; a confirm after the cancel is refused', async () => {
@@ -182,7 +255,10 @@ describe.each(tccParticipants.map((p) => [p.service, p] as const))('%s TCC barri
     expect((await cancel(subject, tx)).outcome).toBe('DUPLICATE');
     expect(await p.truth(subject)).toEqual(before);
     expect(await events(p, tx)).toHaveLength(2);
-    expect(await failure(confirm(subject, tx))).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'ALREADY_CANCELLED' });
+    expect(await failure(confirm(subject, tx))).toMatchObject({
+      codeName: 'FAILED_PRECONDITION',
+      reason: 'ALREADY_CANCELLED',
+    });
     expect(await p.truth(subject)).toEqual(before);
   });
 
@@ -191,8 +267,14 @@ describe.each(tccParticipants.map((p) => [p.service, p] as const))('%s TCC barri
     const before = await p.truth(subject);
     const tx = uid('order');
     expect((await cancel(subject, tx)).outcome).toBe('EMPTY');
-    expect(await barrierOf(h.db(p.service), tx)).toEqual([`${p.service}:cancel:${reason}`, `${p.service}:try:cancel`]);
-    expect(await failure(tryOp(subject, tx))).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'ALREADY_CANCELLED' });
+    expect(await barrierOf(h.db(p.service), tx)).toEqual([
+      `${p.service}:cancel:${reason}`,
+      `${p.service}:try:cancel`,
+    ]);
+    expect(await failure(tryOp(subject, tx))).toMatchObject({
+      codeName: 'FAILED_PRECONDITION',
+      reason: 'ALREADY_CANCELLED',
+    });
     expect(await p.truth(subject)).toEqual(before);
     expect(await events(p, tx)).toEqual([]);
     // and a confirm of that branch is refused too
@@ -203,7 +285,10 @@ describe.each(tccParticipants.map((p) => [p.service, p] as const))('%s TCC barri
     const subject = await p.setup();
     const before = await p.truth(subject);
     const tx = uid('order');
-    expect(await failure(confirm(subject, tx))).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'TRY_NOT_APPLIED' });
+    expect(await failure(confirm(subject, tx))).toMatchObject({
+      codeName: 'FAILED_PRECONDITION',
+      reason: 'TRY_NOT_APPLIED',
+    });
     expect(await barrierOf(h.db(p.service), tx)).toEqual([]);
     expect(await p.truth(subject)).toEqual(before);
   });
@@ -218,7 +303,9 @@ describe.each(tccParticipants.map((p) => [p.service, p] as const))('%s TCC barri
       const [tried, cancelled] =
         round % 2 === 0
           ? await Promise.allSettled([tryOp(subject, tx), cancel(subject, tx)])
-          : await Promise.allSettled([cancel(subject, tx), tryOp(subject, tx)]).then(([c, t]) => [t, c] as const);
+          : await Promise.allSettled([cancel(subject, tx), tryOp(subject, tx)]).then(
+              ([c, t]) => [t, c] as const,
+            );
       expect(cancelled.status).toBe('fulfilled');
       const cancelOutcome = (cancelled as PromiseFulfilledResult<{ outcome?: string }>).value.outcome;
       if (cancelOutcome === 'EMPTY') {

@@ -18,13 +18,23 @@ export interface Harness {
 export const silentLogger = pino({ level: 'silent' });
 
 /** Starts `names` on 127.0.0.1:0 (migrated), and clients for them. */
-export async function startHarness(names: ServiceName[], options: StartServiceOptions = {}): Promise<Harness> {
+export async function startHarness(
+  names: ServiceName[],
+  options: StartServiceOptions = {},
+): Promise<Harness> {
   const services: Partial<Record<ServiceName, RunningService>> = {};
   for (const name of names) {
-    services[name] = await startService(name, { address: '127.0.0.1:0', faults: '', logger: silentLogger, ...options });
+    services[name] = await startService(name, {
+      address: '127.0.0.1:0',
+      faults: '',
+      logger: silentLogger,
+      ...options,
+    });
   }
   // services not started point at a closed port: calling them fails fast with UNAVAILABLE
-  const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [s, services[s]?.address ?? '127.0.0.1:1'])) as Record<ServiceName, string>;
+  const addresses = Object.fromEntries(
+    SERVICE_NAMES.map((s) => [s, services[s]?.address ?? '127.0.0.1:1']),
+  ) as Record<ServiceName, string>;
   const clients = createServiceClients(addresses);
   return {
     clients,
@@ -74,13 +84,21 @@ export function outboxOfTx(db: Knex, txId: string): Promise<OutboxRow[]> {
 
 /** Outbox rows of one aggregate, in order. */
 export function outboxOfAggregate(db: Knex, aggregateId: string): Promise<OutboxRow[]> {
-  return db<OutboxRow>('outbox').where({ aggregate_id: aggregateId }).orderBy('seq').select('aggregate_type', 'aggregate_id', 'event_type', 'payload', 'headers');
+  return db<OutboxRow>('outbox')
+    .where({ aggregate_id: aggregateId })
+    .orderBy('seq')
+    .select('aggregate_type', 'aggregate_id', 'event_type', 'payload', 'headers');
 }
 
 /** Barrier rows of a transaction as "branch:op:reason" strings, sorted. */
 export async function barrierOf(db: Knex, txId: string): Promise<string[]> {
-  const rows = await db('tx_barrier').where({ tx_id: txId }).select<{ branch_id: string; op: string; reason: string }[]>('branch_id', 'op', 'reason');
+  const rows = await db('tx_barrier')
+    .where({ tx_id: txId })
+    .select<{ branch_id: string; op: string; reason: string }[]>('branch_id', 'op', 'reason');
   return rows.map((r) => `${r.branch_id}:${r.op}:${r.reason}`).sort();
 }
 
-export const branch = (txId: string, branchId: string): { txId: string; branchId: string } => ({ txId, branchId });
+export const branch = (txId: string, branchId: string): { txId: string; branchId: string } => ({
+  txId,
+  branchId,
+});

@@ -37,13 +37,28 @@ test('an applied change commits its outbox row (pending, stable uuid, xid8 txid)
     const sku = await product(3);
     notifications.length = 0;
     const tx = uid('order');
-    await call(h.clients.inventory, 'reserve', { branch: { txId: tx, branchId: 'inventory' }, orderId: tx, items: [{ sku, quantity: 1 }] });
-    const rows = await db('outbox').whereRaw(`headers->>'tx-id' = ?`, [tx]).select('id', 'seq', 'txid', 'status', 'attempts', 'aggregate_type', 'aggregate_id', 'event_type');
+    await call(h.clients.inventory, 'reserve', {
+      branch: { txId: tx, branchId: 'inventory' },
+      orderId: tx,
+      items: [{ sku, quantity: 1 }],
+    });
+    const rows = await db('outbox')
+      .whereRaw(`headers->>'tx-id' = ?`, [tx])
+      .select('id', 'seq', 'txid', 'status', 'attempts', 'aggregate_type', 'aggregate_id', 'event_type');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'pending', attempts: 0, aggregate_type: 'inventory', aggregate_id: sku, event_type: 'StockReserved' });
+    expect(rows[0]).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      aggregate_type: 'inventory',
+      aggregate_id: sku,
+      event_type: 'StockReserved',
+    });
     expect(rows[0].id).toMatch(/^[0-9a-f-]{36}$/);
     // the row's txid is the transaction that also wrote the reservation: both committed together
-    const reservationTx = await db.raw<{ rows: { xmin: string }[] }>(`select xmin from reservations where tx_id = ?`, [tx]);
+    const reservationTx = await db.raw<{ rows: { xmin: string }[] }>(
+      `select xmin from reservations where tx_id = ?`,
+      [tx],
+    );
     expect(String(BigInt(rows[0].txid as string) % 2n ** 32n)).toBe(reservationTx.rows[0].xmin);
     for (let i = 0; i < 50 && notifications.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(notifications).toContain('inventory');
@@ -71,7 +86,16 @@ test('a service call refused after changing rows (second SKU short) rolls back i
   // SKUs are taken in sorted order: A-... is moved first, then B-... is short
   const [a, b] = [await product(5, 'A-SKU'), await product(0, 'B-SKU')];
   const tx = uid('order');
-  const err = await failure(call(h.clients.inventory, 'tryReserve', { branch: { txId: tx, branchId: 'inventory' }, orderId: tx, items: [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }] }));
+  const err = await failure(
+    call(h.clients.inventory, 'tryReserve', {
+      branch: { txId: tx, branchId: 'inventory' },
+      orderId: tx,
+      items: [
+        { sku: a, quantity: 2 },
+        { sku: b, quantity: 1 },
+      ],
+    }),
+  );
   expect(err.reason).toBe('INSUFFICIENT_STOCK');
   expect(await outboxOfTx(h.db('inventory'), tx)).toEqual([]);
   const stock = await h.db('inventory')('stock').where({ sku: a }).first();
@@ -85,16 +109,34 @@ test('exactly one row per applied change over a whole branch life; none for dupl
   const p = h.clients.payment;
   await call(p, 'credit', { branch: { txId: credit, branchId: 'credit' }, customerId, amount: 1000 });
   await call(p, 'credit', { branch: { txId: credit, branchId: 'credit' }, customerId, amount: 1000 });
-  for (let i = 0; i < 2; i++) await call(p, 'charge', { branch: { txId: charge, branchId: 'payment' }, customerId, orderId: 'o', amount: 100 });
+  for (let i = 0; i < 2; i++)
+    await call(p, 'charge', {
+      branch: { txId: charge, branchId: 'payment' },
+      customerId,
+      orderId: 'o',
+      amount: 100,
+    });
   for (let i = 0; i < 2; i++) await call(p, 'refund', { branch: { txId: charge, branchId: 'payment' } });
-  for (let i = 0; i < 2; i++) await call(p, 'tryFreeze', { branch: { txId: freeze, branchId: 'payment' }, customerId, orderId: 'o', amount: 100 });
+  for (let i = 0; i < 2; i++)
+    await call(p, 'tryFreeze', {
+      branch: { txId: freeze, branchId: 'payment' },
+      customerId,
+      orderId: 'o',
+      amount: 100,
+    });
   for (let i = 0; i < 2; i++) await call(p, 'confirm', { branch: { txId: freeze, branchId: 'payment' } });
   for (let i = 0; i < 2; i++) await call(p, 'refund', { branch: { txId: empty, branchId: 'payment' } });
   for (let i = 0; i < 2; i++) await call(p, 'cancel', { branch: { txId: empty, branchId: 'payment-tcc' } });
   const db = h.db('payment');
   expect((await outboxOfTx(db, credit)).map((e) => e.event_type)).toEqual(['WalletCredited']);
-  expect((await outboxOfTx(db, charge)).map((e) => e.event_type)).toEqual(['PaymentCharged', 'PaymentRefunded']);
-  expect((await outboxOfTx(db, freeze)).map((e) => e.event_type)).toEqual(['PaymentFrozen', 'PaymentConfirmed']);
+  expect((await outboxOfTx(db, charge)).map((e) => e.event_type)).toEqual([
+    'PaymentCharged',
+    'PaymentRefunded',
+  ]);
+  expect((await outboxOfTx(db, freeze)).map((e) => e.event_type)).toEqual([
+    'PaymentFrozen',
+    'PaymentConfirmed',
+  ]);
   expect(await outboxOfTx(db, empty)).toEqual([]);
   const wallet = await db('wallets').where({ customer_id: customerId }).first();
   expect([Number(wallet.balance), Number(wallet.frozen)]).toEqual([900, 0]);

@@ -23,21 +23,39 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.stop(2000)));
 });
 
-async function serve(service: 'inventory' | 'payment', faults: string | undefined, extra: Parameters<typeof startService>[1] = {}): Promise<RunningService> {
-  const running = await startService(service, { address: '127.0.0.1:0', faults, logger: silentLogger, ...extra });
+async function serve(
+  service: 'inventory' | 'payment',
+  faults: string | undefined,
+  extra: Parameters<typeof startService>[1] = {},
+): Promise<RunningService> {
+  const running = await startService(service, {
+    address: '127.0.0.1:0',
+    faults,
+    logger: silentLogger,
+    ...extra,
+  });
   started.push(running);
   return running;
 }
 
 function clientsFor(address: string) {
-  const clients = createServiceClients({ order: address, inventory: address, coupon: address, payment: address });
+  const clients = createServiceClients({
+    order: address,
+    inventory: address,
+    coupon: address,
+    payment: address,
+  });
   closers.push(() => clients.close());
   return clients;
 }
 
 async function fundedCustomer(address: string): Promise<string> {
   const customerId = uid('cust');
-  await call(clientsFor(address).payment, 'credit', { branch: branch(uid('topup'), 'credit'), customerId, amount: 10_000 });
+  await call(clientsFor(address).payment, 'credit', {
+    branch: branch(uid('topup'), 'credit'),
+    customerId,
+    amount: 10_000,
+  });
   return customerId;
 }
 
@@ -60,7 +78,10 @@ function capturingLogger(): { logger: pino.Logger; lines: Record<string, unknown
 }
 
 /** Waits (up to 4 s, under the default jest timeout) until a log line matches: the server got that far, whatever the machine's load. */
-async function logged(lines: Record<string, unknown>[], match: (line: Record<string, unknown>) => boolean): Promise<void> {
+async function logged(
+  lines: Record<string, unknown>[],
+  match: (line: Record<string, unknown>) => boolean,
+): Promise<void> {
   for (let waited = 0; waited < 4_000; waited += 20) {
     if (lines.some(match)) return;
     await sleep(20);
@@ -71,15 +92,26 @@ async function logged(lines: Record<string, unknown>[], match: (line: Record<str
 describe('fault injection', () => {
   test('<code>:1 fails the named method with that code before anything runs; other methods are unaffected', async () => {
     const clean = await serve('payment', '');
-    const faulty = await serve('payment', 'payment.Charge=unavailable:1,payment.TryFreeze=resource_exhausted:1');
+    const faulty = await serve(
+      'payment',
+      'payment.Charge=unavailable:1,payment.TryFreeze=resource_exhausted:1',
+    );
     const customerId = await fundedCustomer(clean.address);
     const client = clientsFor(faulty.address).payment;
     const tx = uid('order');
-    expect(await failure(call(client, 'charge', { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 }))).toMatchObject({
+    expect(
+      await failure(
+        call(client, 'charge', { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 }),
+      ),
+    ).toMatchObject({
       codeName: 'UNAVAILABLE',
       transient: true,
     });
-    expect(await failure(call(client, 'tryFreeze', { branch: branch(tx, 'p2'), customerId, orderId: 'o', amount: 100 }))).toMatchObject({
+    expect(
+      await failure(
+        call(client, 'tryFreeze', { branch: branch(tx, 'p2'), customerId, orderId: 'o', amount: 100 }),
+      ),
+    ).toMatchObject({
       codeName: 'RESOURCE_EXHAUSTED',
       transient: true,
     });
@@ -91,14 +123,17 @@ describe('fault injection', () => {
   test('rate 0 never fires', async () => {
     const s = await serve('payment', 'payment.GetWallet=unavailable:0');
     const customerId = await fundedCustomer(s.address);
-    for (let i = 0; i < 5; i++) expect((await call(clientsFor(s.address).payment, 'getWallet', { customerId })).balance).toBe(10_000);
+    for (let i = 0; i < 5; i++)
+      expect((await call(clientsFor(s.address).payment, 'getWallet', { customerId })).balance).toBe(10_000);
   });
 
   test('a fractional rate fires on some calls, not all (200 calls at 0.5)', async () => {
     const s = await serve('payment', 'payment.GetWallet=internal:0.5');
     const customerId = await fundedCustomer(s.address);
     const client = clientsFor(s.address).payment;
-    const results = await Promise.allSettled(Array.from({ length: 200 }, () => call(client, 'getWallet', { customerId })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, () => call(client, 'getWallet', { customerId })),
+    );
     const failed = results.filter((r) => r.status === 'rejected').length;
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBeLessThan(200);
@@ -110,14 +145,26 @@ describe('fault injection', () => {
     const slow = await serve('payment', 'payment.Charge=delay:400', { logger });
     const customerId = await fundedCustomer(clean.address);
     const tx = uid('order');
-    const err = await failure(call(clientsFor(slow.address).payment, 'charge', { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 }, { deadlineMs: 150 }));
+    const err = await failure(
+      call(
+        clientsFor(slow.address).payment,
+        'charge',
+        { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 },
+        { deadlineMs: 150 },
+      ),
+    );
     expect(err).toMatchObject({ codeName: 'DEADLINE_EXCEEDED', transient: true });
     // the delayed handler reached its deadline check and stopped there
     await logged(lines, (l) => l.tx_id === tx && l.code === 'DEADLINE_EXCEEDED');
     expect(await barrierOf(slow.db, tx)).toEqual([]);
     expect(await balance(slow, customerId)).toBe(10_000);
     // within the deadline the delayed call goes through
-    const ok = await call(clientsFor(slow.address).payment, 'charge', { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 }, { deadlineMs: 5000 });
+    const ok = await call(
+      clientsFor(slow.address).payment,
+      'charge',
+      { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 100 },
+      { deadlineMs: 5000 },
+    );
     expect(ok.outcome).toBe('APPLIED');
     expect(await balance(slow, customerId)).toBe(9_900);
   });
@@ -129,14 +176,20 @@ describe('fault injection', () => {
     const customerId = await fundedCustomer(clean.address);
     const tx = uid('order');
     const request = { branch: branch(tx, 'payment'), customerId, orderId: 'o', amount: 700 };
-    expect(await failure(call(clientsFor(lossy.address).payment, 'charge', request, { deadlineMs: 300 }))).toMatchObject({ codeName: 'DEADLINE_EXCEEDED', transient: true });
+    expect(
+      await failure(call(clientsFor(lossy.address).payment, 'charge', request, { deadlineMs: 300 })),
+    ).toMatchObject({ codeName: 'DEADLINE_EXCEEDED', transient: true });
     await logged(lines, (l) => l.tx_id === tx && l.fault === 'lose-response');
     // the change happened although the caller timed out
     expect(await balance(lossy, customerId)).toBe(9_300);
     expect((await outboxOfTx(lossy.db, tx)).map((e) => e.event_type)).toEqual(['PaymentCharged']);
     // without a deadline the lost response is UNAVAILABLE at once (second branch, charged as well)
     const tx2 = uid('order');
-    expect(await failure(call(clientsFor(lossy.address).payment, 'charge', { ...request, branch: branch(tx2, 'payment') }))).toMatchObject({ codeName: 'UNAVAILABLE' });
+    expect(
+      await failure(
+        call(clientsFor(lossy.address).payment, 'charge', { ...request, branch: branch(tx2, 'payment') }),
+      ),
+    ).toMatchObject({ codeName: 'UNAVAILABLE' });
     expect(await balance(lossy, customerId)).toBe(8_600);
     const retry = await call(clientsFor(clean.address).payment, 'charge', request);
     expect(retry).toMatchObject({ outcome: 'DUPLICATE', wallet: { balance: 8_600 } });
@@ -146,8 +199,12 @@ describe('fault injection', () => {
   test('the default spec comes from DTX_FAULTS (config); `service.*` targets every method', async () => {
     const config = loadConfig({ ...process.env, DTX_FAULTS: 'inventory.*=aborted:1' });
     const s = await serve('inventory', undefined, { config });
-    expect(await failure(call(clientsFor(s.address).inventory, 'getStock', { skus: ['x'] }))).toMatchObject({ codeName: 'ABORTED' });
-    expect(await failure(call(clientsFor(s.address).inventory, 'quote', { items: [{ sku: 'x', quantity: 1 }] }))).toMatchObject({ codeName: 'ABORTED' });
+    expect(await failure(call(clientsFor(s.address).inventory, 'getStock', { skus: ['x'] }))).toMatchObject({
+      codeName: 'ABORTED',
+    });
+    expect(
+      await failure(call(clientsFor(s.address).inventory, 'quote', { items: [{ sku: 'x', quantity: 1 }] })),
+    ).toMatchObject({ codeName: 'ABORTED' });
   });
 
   test.each([
@@ -159,23 +216,34 @@ describe('fault injection', () => {
     ['payment.Charge', 'expected'],
     ['payment.Charge=delay:abc', 'delay needs'],
   ])('invalid spec %s is rejected at start, naming DTX_FAULTS', async (spec, why) => {
-    await expect(startService('payment', { address: '127.0.0.1:0', faults: spec, logger: silentLogger })).rejects.toThrow(
-      expect.objectContaining({ variable: 'DTX_FAULTS', message: expect.stringContaining(why) as string }) as Error,
+    await expect(
+      startService('payment', { address: '127.0.0.1:0', faults: spec, logger: silentLogger }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        variable: 'DTX_FAULTS',
+        message: expect.stringContaining(why) as string,
+      }) as Error,
     );
   });
 });
 
 describe('health', () => {
-  const healthDefinition = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { keepCase: true, defaults: true, enums: String })) as unknown as {
-    grpc: { health: { v1: { Health: new (address: string, creds: grpc.ChannelCredentials) => grpc.Client } } };
+  const healthDefinition = grpc.loadPackageDefinition(
+    protoLoader.loadSync(healthProtoPath, { keepCase: true, defaults: true, enums: String }),
+  ) as unknown as {
+    grpc: {
+      health: { v1: { Health: new (address: string, creds: grpc.ChannelCredentials) => grpc.Client } };
+    };
   };
   function check(address: string, service: string): Promise<string> {
     const client = new healthDefinition.grpc.health.v1.Health(address, grpc.credentials.createInsecure());
     closers.push(() => client.close());
     return new Promise((resolve, reject) => {
-      (client as unknown as { Check: (r: object, cb: (e: Error | null, res: { status: string }) => void) => void }).Check({ service }, (err, res) =>
-        err ? reject(err) : resolve(res.status),
-      );
+      (
+        client as unknown as {
+          Check: (r: object, cb: (e: Error | null, res: { status: string }) => void) => void;
+        }
+      ).Check({ service }, (err, res) => (err ? reject(err) : resolve(res.status)));
     });
   }
 
@@ -191,7 +259,12 @@ describe('health', () => {
     const url = new URL(loadConfig().databases.inventory);
     url.pathname = `/dtx_no_such_db_${Date.now()}`;
     const { logger, lines } = capturingLogger();
-    const s = await serve('inventory', '', { dbUrl: url.toString(), migrate: false, healthIntervalMs: 200, logger });
+    const s = await serve('inventory', '', {
+      dbUrl: url.toString(),
+      migrate: false,
+      healthIntervalMs: 200,
+      logger,
+    });
     // the periodic check ran against the database and failed
     await logged(lines, (l) => l.msg === 'database does not answer');
     expect(await check(s.address, '')).toBe('NOT_SERVING');
@@ -201,7 +274,11 @@ describe('health', () => {
 
 test('graceful shutdown drains an in-flight call, then refuses new ones', async () => {
   const { logger, lines } = capturingLogger();
-  const s = await startService('payment', { address: '127.0.0.1:0', faults: 'payment.Credit=delay:600', logger });
+  const s = await startService('payment', {
+    address: '127.0.0.1:0',
+    faults: 'payment.Credit=delay:600',
+    logger,
+  });
   const client = clientsFor(s.address).payment;
   const customerId = uid('cust');
   const topup = uid('topup');
@@ -212,7 +289,9 @@ test('graceful shutdown drains an in-flight call, then refuses new ones', async 
     await s.stop(5000);
     await expect(inflight).resolves.toMatchObject({ outcome: 'APPLIED', wallet: { balance: 42 } });
     expect(Number((await db('wallets').where({ customer_id: customerId }).first()).balance)).toBe(42);
-    expect(await failure(call(client, 'getWallet', { customerId }, { deadlineMs: 1000 }))).toMatchObject({ transient: true });
+    expect(await failure(call(client, 'getWallet', { customerId }, { deadlineMs: 1000 }))).toMatchObject({
+      transient: true,
+    });
   } finally {
     await db.destroy();
   }
@@ -223,12 +302,29 @@ test('logs: JSON lines, tx_id on every line of a call; typed refusals logged as 
   const s = await serve('payment', 'payment.Charge=delay:1', { logger });
   const tx = uid('order');
   const client = clientsFor(s.address).payment;
-  await failure(call(client, 'charge', { branch: branch(tx, 'payment'), customerId: uid('ghost'), orderId: 'o', amount: 5 }));
-  await failure(call(client, 'charge', { branch: branch(tx, 'payment'), customerId: uid('ghost'), orderId: 'o', amount: 0 }));
+  await failure(
+    call(client, 'charge', {
+      branch: branch(tx, 'payment'),
+      customerId: uid('ghost'),
+      orderId: 'o',
+      amount: 5,
+    }),
+  );
+  await failure(
+    call(client, 'charge', {
+      branch: branch(tx, 'payment'),
+      customerId: uid('ghost'),
+      orderId: 'o',
+      amount: 0,
+    }),
+  );
   const ofCall = lines.filter((l) => l.method === 'Charge');
   expect(ofCall.length).toBeGreaterThanOrEqual(4); // fault delay + outcome, twice
   expect(ofCall.every((l) => l.tx_id === tx && l.branch_id === 'payment')).toBe(true);
-  expect(ofCall.filter((l) => l.msg === 'call refused').map((l) => l.code)).toEqual(['NOT_FOUND', 'INVALID_ARGUMENT']);
+  expect(ofCall.filter((l) => l.msg === 'call refused').map((l) => l.code)).toEqual([
+    'NOT_FOUND',
+    'INVALID_ARGUMENT',
+  ]);
   expect(ofCall.every((l) => (l.level as number) < 50)).toBe(true);
 });
 
@@ -236,10 +332,29 @@ test('an unexpected handler error becomes INTERNAL (transient) without leaking i
   const { logger, lines } = capturingLogger();
   const boom: UnaryImpl<never, unknown> = () => Promise.reject(new Error('secret connection string'));
   const db = createDb('inventory', { poolMax: 1 });
-  const methods = ['Reserve', 'Release', 'TryReserve', 'ConfirmReserve', 'CancelReserve', 'GetStock', 'Quote', 'UpsertProduct', 'SetStock'];
-  const server = await startGrpcServer({ service: 'inventory', handlers: Object.fromEntries(methods.map((m) => [m, boom])), db, address: '127.0.0.1:0', faults: '', logger });
+  const methods = [
+    'Reserve',
+    'Release',
+    'TryReserve',
+    'ConfirmReserve',
+    'CancelReserve',
+    'GetStock',
+    'Quote',
+    'UpsertProduct',
+    'SetStock',
+  ];
+  const server = await startGrpcServer({
+    service: 'inventory',
+    handlers: Object.fromEntries(methods.map((m) => [m, boom])),
+    db,
+    address: '127.0.0.1:0',
+    faults: '',
+    logger,
+  });
   try {
-    const err = await failure(call(clientsFor(server.address).inventory, 'getStock', { skus: ['x'] }, { txId: 'tx-meta' }));
+    const err = await failure(
+      call(clientsFor(server.address).inventory, 'getStock', { skus: ['x'] }, { txId: 'tx-meta' }),
+    );
     expect(err).toMatchObject({ codeName: 'INTERNAL', transient: true, message: 'internal error' });
     const logged = lines.find((l) => l.msg === 'call failed: unexpected error');
     expect(logged).toMatchObject({ level: 50, method: 'GetStock', tx_id: 'tx-meta' });
@@ -255,7 +370,12 @@ test('events carry the caller traceparent next to tx-id', async () => {
   const tx = uid('topup');
   const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
   const customerId = uid('cust');
-  await call(clientsFor(s.address).payment, 'credit', { branch: branch(tx, 'credit'), customerId, amount: 1 }, { traceparent });
+  await call(
+    clientsFor(s.address).payment,
+    'credit',
+    { branch: branch(tx, 'credit'), customerId, amount: 1 },
+    { traceparent },
+  );
   expect((await outboxOfTx(s.db, tx))[0].headers).toEqual({ 'tx-id': tx, traceparent });
 });
 
@@ -275,8 +395,14 @@ test('barrier cleanup deletes rows older than the retention and keeps younger on
   const db = createDb('payment', { poolMax: 2 });
   const [oldTx, youngTx] = [uid('old'), uid('young')];
   try {
-    await db.raw(`insert into tx_barrier (tx_id, branch_id, op, created_at) values (?, 'p', 'action', now() - interval '8 days')`, [oldTx]);
-    await db.raw(`insert into tx_barrier (tx_id, branch_id, op, created_at) values (?, 'p', 'action', now() - interval '6 days')`, [youngTx]);
+    await db.raw(
+      `insert into tx_barrier (tx_id, branch_id, op, created_at) values (?, 'p', 'action', now() - interval '8 days')`,
+      [oldTx],
+    );
+    await db.raw(
+      `insert into tx_barrier (tx_id, branch_id, op, created_at) values (?, 'p', 'action', now() - interval '6 days')`,
+      [youngTx],
+    );
     expect(await cleanupBarrier(db, 7)).toBeGreaterThanOrEqual(1);
     expect(await barrierOf(db, oldTx)).toEqual([]);
     expect(await barrierOf(db, youngTx)).toEqual(['p:action:']);
@@ -288,7 +414,12 @@ test('barrier cleanup deletes rows older than the retention and keeps younger on
 test('call(): an aborted signal cancels the call (CANCELLED)', async () => {
   const s = await serve('payment', 'payment.GetWallet=delay:500');
   const controller = new AbortController();
-  const pending = call(clientsFor(s.address).payment, 'getWallet', { customerId: 'x' }, { signal: controller.signal });
+  const pending = call(
+    clientsFor(s.address).payment,
+    'getWallet',
+    { customerId: 'x' },
+    { signal: controller.signal },
+  );
   setTimeout(() => controller.abort(), 50);
   expect(await failure(pending)).toMatchObject({ codeName: 'CANCELLED', transient: false });
 });

@@ -29,7 +29,11 @@ beforeAll(async () => {
   code = uid('CPN');
   await call(h.clients.coupon, 'issueCoupon', { code, discountType: 'FIXED', amountOff: 100 });
   customerId = uid('cust');
-  await call(h.clients.payment, 'credit', { branch: { txId: uid('topup'), branchId: 'credit' }, customerId, amount: 1000 });
+  await call(h.clients.payment, 'credit', {
+    branch: { txId: uid('topup'), branchId: 'credit' },
+    customerId,
+    amount: 1000,
+  });
   orderId = uid('o');
 });
 
@@ -38,91 +42,553 @@ const line = { sku: 'A', quantity: 1, unitPrice: 100 };
 
 const cases: Case[] = [
   // inventory
-  ['Reserve without branch', 'inventory', () => call(h.clients.inventory, 'reserve', { orderId: 'o', items: [{ sku, quantity: 1 }] }), 'branch'],
-  ['Reserve without tx_id', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: { branchId: 'x' }, orderId: 'o', items: [{ sku, quantity: 1 }] }), 'branch.tx_id'],
-  ['Reserve without branch_id', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: { txId: TX }, orderId: 'o', items: [{ sku, quantity: 1 }] }), 'branch.branch_id'],
-  ['Reserve with a 129-char tx_id', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: { txId: long, branchId: 'x' }, orderId: 'o', items: [{ sku, quantity: 1 }] }), 'branch.tx_id'],
-  ['Reserve without order_id', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, items: [{ sku, quantity: 1 }] }), 'order_id'],
-  ['Reserve with no items', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [] }), 'items'],
-  ['Reserve with 101 items', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: tooManyItems }), 'items'],
-  ['Reserve quantity 0', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 0 }] }), 'items[0].quantity'],
-  ['Reserve quantity -2', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: -2 }] }), 'items[0].quantity'],
-  ['Reserve quantity above the maximum', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 1_000_001 }] }), 'items[0].quantity'],
-  ['Reserve duplicate SKU', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 1 }, { sku, quantity: 1 }] }), 'items[1].sku'],
-  ['Reserve empty SKU', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: '', quantity: 1 }] }), 'items[0].sku'],
-  ['Reserve 129-char SKU', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: long, quantity: 1 }] }), 'items[0].sku'],
-  ['Reserve SKU with a space', 'inventory', () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: 'a b', quantity: 1 }] }), 'items[0].sku'],
-  ['TryReserve quantity 0', 'inventory', () => call(h.clients.inventory, 'tryReserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 0 }] }), 'items[0].quantity'],
-  ['Release without branch', 'inventory', () => call(h.clients.inventory, 'release', { reason: 'r' }), 'branch'],
-  ['Release with a 1001-char reason', 'inventory', () => call(h.clients.inventory, 'release', { branch: b, reason: 'r'.repeat(1001) }), 'reason'],
-  ['ConfirmReserve without tx_id', 'inventory', () => call(h.clients.inventory, 'confirmReserve', { branch: { branchId: 'x' } }), 'branch.tx_id'],
-  ['CancelReserve without branch_id', 'inventory', () => call(h.clients.inventory, 'cancelReserve', { branch: { txId: TX } }), 'branch.branch_id'],
+  [
+    'Reserve without branch',
+    'inventory',
+    () => call(h.clients.inventory, 'reserve', { orderId: 'o', items: [{ sku, quantity: 1 }] }),
+    'branch',
+  ],
+  [
+    'Reserve without tx_id',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', {
+        branch: { branchId: 'x' },
+        orderId: 'o',
+        items: [{ sku, quantity: 1 }],
+      }),
+    'branch.tx_id',
+  ],
+  [
+    'Reserve without branch_id',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', {
+        branch: { txId: TX },
+        orderId: 'o',
+        items: [{ sku, quantity: 1 }],
+      }),
+    'branch.branch_id',
+  ],
+  [
+    'Reserve with a 129-char tx_id',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', {
+        branch: { txId: long, branchId: 'x' },
+        orderId: 'o',
+        items: [{ sku, quantity: 1 }],
+      }),
+    'branch.tx_id',
+  ],
+  [
+    'Reserve without order_id',
+    'inventory',
+    () => call(h.clients.inventory, 'reserve', { branch: b, items: [{ sku, quantity: 1 }] }),
+    'order_id',
+  ],
+  [
+    'Reserve with no items',
+    'inventory',
+    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [] }),
+    'items',
+  ],
+  [
+    'Reserve with 101 items',
+    'inventory',
+    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: tooManyItems }),
+    'items',
+  ],
+  [
+    'Reserve quantity 0',
+    'inventory',
+    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 0 }] }),
+    'items[0].quantity',
+  ],
+  [
+    'Reserve quantity -2',
+    'inventory',
+    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: -2 }] }),
+    'items[0].quantity',
+  ],
+  [
+    'Reserve quantity above the maximum',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', {
+        branch: b,
+        orderId: 'o',
+        items: [{ sku, quantity: 1_000_001 }],
+      }),
+    'items[0].quantity',
+  ],
+  [
+    'Reserve duplicate SKU',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', {
+        branch: b,
+        orderId: 'o',
+        items: [
+          { sku, quantity: 1 },
+          { sku, quantity: 1 },
+        ],
+      }),
+    'items[1].sku',
+  ],
+  [
+    'Reserve empty SKU',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: '', quantity: 1 }] }),
+    'items[0].sku',
+  ],
+  [
+    'Reserve 129-char SKU',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: long, quantity: 1 }] }),
+    'items[0].sku',
+  ],
+  [
+    'Reserve SKU with a space',
+    'inventory',
+    () =>
+      call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: 'a b', quantity: 1 }] }),
+    'items[0].sku',
+  ],
+  [
+    'TryReserve quantity 0',
+    'inventory',
+    () => call(h.clients.inventory, 'tryReserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 0 }] }),
+    'items[0].quantity',
+  ],
+  [
+    'Release without branch',
+    'inventory',
+    () => call(h.clients.inventory, 'release', { reason: 'r' }),
+    'branch',
+  ],
+  [
+    'Release with a 1001-char reason',
+    'inventory',
+    () => call(h.clients.inventory, 'release', { branch: b, reason: 'r'.repeat(1001) }),
+    'reason',
+  ],
+  [
+    'ConfirmReserve without tx_id',
+    'inventory',
+    () => call(h.clients.inventory, 'confirmReserve', { branch: { branchId: 'x' } }),
+    'branch.tx_id',
+  ],
+  [
+    'CancelReserve without branch_id',
+    'inventory',
+    () => call(h.clients.inventory, 'cancelReserve', { branch: { txId: TX } }),
+    'branch.branch_id',
+  ],
   ['Quote with no items', 'inventory', () => call(h.clients.inventory, 'quote', { items: [] }), 'items'],
   ['GetStock with no SKUs', 'inventory', () => call(h.clients.inventory, 'getStock', { skus: [] }), 'skus'],
-  ['GetStock duplicate SKU', 'inventory', () => call(h.clients.inventory, 'getStock', { skus: [sku, sku] }), 'skus[1]'],
-  ['UpsertProduct without sku', 'inventory', () => call(h.clients.inventory, 'upsertProduct', { name: 'n', unitPrice: 1 }), 'sku'],
-  ['UpsertProduct without name', 'inventory', () => call(h.clients.inventory, 'upsertProduct', { sku, unitPrice: 1 }), 'name'],
-  ['UpsertProduct negative price', 'inventory', () => call(h.clients.inventory, 'upsertProduct', { sku, name: 'n', unitPrice: -1 }), 'unit_price'],
-  ['UpsertProduct price above MAX_SAFE_INTEGER', 'inventory', () => call(h.clients.inventory, 'upsertProduct', { sku, name: 'n', unitPrice: 2 ** 60 }), 'unit_price'],
-  ['SetStock negative', 'inventory', () => call(h.clients.inventory, 'setStock', { sku, available: -1 }), 'available'],
+  [
+    'GetStock duplicate SKU',
+    'inventory',
+    () => call(h.clients.inventory, 'getStock', { skus: [sku, sku] }),
+    'skus[1]',
+  ],
+  [
+    'UpsertProduct without sku',
+    'inventory',
+    () => call(h.clients.inventory, 'upsertProduct', { name: 'n', unitPrice: 1 }),
+    'sku',
+  ],
+  [
+    'UpsertProduct without name',
+    'inventory',
+    () => call(h.clients.inventory, 'upsertProduct', { sku, unitPrice: 1 }),
+    'name',
+  ],
+  [
+    'UpsertProduct negative price',
+    'inventory',
+    () => call(h.clients.inventory, 'upsertProduct', { sku, name: 'n', unitPrice: -1 }),
+    'unit_price',
+  ],
+  [
+    'UpsertProduct price above MAX_SAFE_INTEGER',
+    'inventory',
+    () => call(h.clients.inventory, 'upsertProduct', { sku, name: 'n', unitPrice: 2 ** 60 }),
+    'unit_price',
+  ],
+  [
+    'SetStock negative',
+    'inventory',
+    () => call(h.clients.inventory, 'setStock', { sku, available: -1 }),
+    'available',
+  ],
   // order
-  ['CreateOrder without order_id', 'order', () => call(h.clients.order, 'createOrder', { branch: b, customerId: 'c', lines: [line] }), 'order_id'],
-  ['CreateOrder without customer_id', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, lines: [line] }), 'customer_id'],
-  ['CreateOrder with no lines', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [] }), 'lines'],
-  ['CreateOrder with 101 lines', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: tooManyItems.map((i) => ({ ...i, unitPrice: 1 })) }), 'lines'],
-  ['CreateOrder quantity 0', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [{ ...line, quantity: 0 }] }), 'lines[0].quantity'],
-  ['CreateOrder duplicate SKU', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line, line] }), 'lines[1].sku'],
-  ['CreateOrder negative unit price', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [{ ...line, unitPrice: -5 }] }), 'lines[0].unit_price'],
-  ['CreateOrder wrong line_total', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [{ ...line, quantity: 2, lineTotal: 100 }] }), 'lines[0].line_total'],
-  ['CreateOrder line total past MAX_SAFE_INTEGER', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [{ sku: 'A', quantity: 4, unitPrice: 2 ** 52 }] }), 'lines[0].line_total'],
-  ['CreateOrder discount above subtotal', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line], discount: 101 }), 'discount'],
-  ['CreateOrder negative discount', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line], discount: -1 }), 'discount'],
-  ['CreateOrder unknown tx_mode', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line], txMode: 'xa' }), 'tx_mode'],
-  ['CreateOrder 129-char coupon code', 'order', () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line], couponCode: long }), 'coupon_code'],
-  ['ConfirmOrder without order_id', 'order', () => call(h.clients.order, 'confirmOrder', { branch: b }), 'order_id'],
+  [
+    'CreateOrder without order_id',
+    'order',
+    () => call(h.clients.order, 'createOrder', { branch: b, customerId: 'c', lines: [line] }),
+    'order_id',
+  ],
+  [
+    'CreateOrder without customer_id',
+    'order',
+    () => call(h.clients.order, 'createOrder', { branch: b, orderId, lines: [line] }),
+    'customer_id',
+  ],
+  [
+    'CreateOrder with no lines',
+    'order',
+    () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [] }),
+    'lines',
+  ],
+  [
+    'CreateOrder with 101 lines',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: tooManyItems.map((i) => ({ ...i, unitPrice: 1 })),
+      }),
+    'lines',
+  ],
+  [
+    'CreateOrder quantity 0',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [{ ...line, quantity: 0 }],
+      }),
+    'lines[0].quantity',
+  ],
+  [
+    'CreateOrder duplicate SKU',
+    'order',
+    () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line, line] }),
+    'lines[1].sku',
+  ],
+  [
+    'CreateOrder negative unit price',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [{ ...line, unitPrice: -5 }],
+      }),
+    'lines[0].unit_price',
+  ],
+  [
+    'CreateOrder wrong line_total',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [{ ...line, quantity: 2, lineTotal: 100 }],
+      }),
+    'lines[0].line_total',
+  ],
+  [
+    'CreateOrder line total past MAX_SAFE_INTEGER',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [{ sku: 'A', quantity: 4, unitPrice: 2 ** 52 }],
+      }),
+    'lines[0].line_total',
+  ],
+  [
+    'CreateOrder discount above subtotal',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [line],
+        discount: 101,
+      }),
+    'discount',
+  ],
+  [
+    'CreateOrder negative discount',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [line],
+        discount: -1,
+      }),
+    'discount',
+  ],
+  [
+    'CreateOrder unknown tx_mode',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [line],
+        txMode: 'xa',
+      }),
+    'tx_mode',
+  ],
+  [
+    'CreateOrder 129-char coupon code',
+    'order',
+    () =>
+      call(h.clients.order, 'createOrder', {
+        branch: b,
+        orderId,
+        customerId: 'c',
+        lines: [line],
+        couponCode: long,
+      }),
+    'coupon_code',
+  ],
+  [
+    'ConfirmOrder without order_id',
+    'order',
+    () => call(h.clients.order, 'confirmOrder', { branch: b }),
+    'order_id',
+  ],
   ['CancelOrder without branch', 'order', () => call(h.clients.order, 'cancelOrder', { orderId }), 'branch'],
   ['GetOrder without order_id', 'order', () => call(h.clients.order, 'getOrder', {}), 'order_id'],
   ['ListOrders without customer_id', 'order', () => call(h.clients.order, 'listOrders', {}), 'customer_id'],
-  ['ListOrders page_size 101', 'order', () => call(h.clients.order, 'listOrders', { customerId: 'c', pageSize: 101 }), 'page_size'],
-  ['ListOrders forged page_token', 'order', () => call(h.clients.order, 'listOrders', { customerId: 'c', pageToken: 'bm9wZQ' }), 'page_token'],
+  [
+    'ListOrders page_size 101',
+    'order',
+    () => call(h.clients.order, 'listOrders', { customerId: 'c', pageSize: 101 }),
+    'page_size',
+  ],
+  [
+    'ListOrders forged page_token',
+    'order',
+    () => call(h.clients.order, 'listOrders', { customerId: 'c', pageToken: 'bm9wZQ' }),
+    'page_token',
+  ],
   // coupon
-  ['Redeem without code', 'coupon', () => call(h.clients.coupon, 'redeem', { branch: b, customerId: 'c', orderId: 'o', orderAmount: 100 }), 'code'],
-  ['Redeem without customer_id', 'coupon', () => call(h.clients.coupon, 'redeem', { branch: b, code, orderId: 'o', orderAmount: 100 }), 'customer_id'],
-  ['Redeem without order_id', 'coupon', () => call(h.clients.coupon, 'redeem', { branch: b, code, customerId: 'c', orderAmount: 100 }), 'order_id'],
-  ['Redeem order_amount 0', 'coupon', () => call(h.clients.coupon, 'redeem', { branch: b, code, customerId: 'c', orderId: 'o', orderAmount: 0 }), 'order_amount'],
-  ['TryLock negative order_amount', 'coupon', () => call(h.clients.coupon, 'tryLock', { branch: b, code, customerId: 'c', orderId: 'o', orderAmount: -100 }), 'order_amount'],
-  ['TryLock order_amount above MAX_SAFE_INTEGER', 'coupon', () => call(h.clients.coupon, 'tryLock', { branch: b, code, customerId: 'c', orderId: 'o', orderAmount: 2 ** 60 }), 'order_amount'],
+  [
+    'Redeem without code',
+    'coupon',
+    () => call(h.clients.coupon, 'redeem', { branch: b, customerId: 'c', orderId: 'o', orderAmount: 100 }),
+    'code',
+  ],
+  [
+    'Redeem without customer_id',
+    'coupon',
+    () => call(h.clients.coupon, 'redeem', { branch: b, code, orderId: 'o', orderAmount: 100 }),
+    'customer_id',
+  ],
+  [
+    'Redeem without order_id',
+    'coupon',
+    () => call(h.clients.coupon, 'redeem', { branch: b, code, customerId: 'c', orderAmount: 100 }),
+    'order_id',
+  ],
+  [
+    'Redeem order_amount 0',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'redeem', { branch: b, code, customerId: 'c', orderId: 'o', orderAmount: 0 }),
+    'order_amount',
+  ],
+  [
+    'TryLock negative order_amount',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'tryLock', {
+        branch: b,
+        code,
+        customerId: 'c',
+        orderId: 'o',
+        orderAmount: -100,
+      }),
+    'order_amount',
+  ],
+  [
+    'TryLock order_amount above MAX_SAFE_INTEGER',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'tryLock', {
+        branch: b,
+        code,
+        customerId: 'c',
+        orderId: 'o',
+        orderAmount: 2 ** 60,
+      }),
+    'order_amount',
+  ],
   ['Restore without branch', 'coupon', () => call(h.clients.coupon, 'restore', {}), 'branch'],
-  ['Quote without customer_id', 'coupon', () => call(h.clients.coupon, 'quote', { code, orderAmount: 1 }), 'customer_id'],
+  [
+    'Quote without customer_id',
+    'coupon',
+    () => call(h.clients.coupon, 'quote', { code, orderAmount: 1 }),
+    'customer_id',
+  ],
   ['GetCoupon without code', 'coupon', () => call(h.clients.coupon, 'getCoupon', {}), 'code'],
-  ['IssueCoupon without discount_type', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), amountOff: 1 }), 'discount_type'],
-  ['IssueCoupon FIXED amount_off 0', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'FIXED' }), 'amount_off'],
-  ['IssueCoupon FIXED with percent_off', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'FIXED', amountOff: 5, percentOff: 5 }), 'percent_off'],
-  ['IssueCoupon PERCENT 101', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'PERCENT', percentOff: 101 }), 'percent_off'],
-  ['IssueCoupon PERCENT negative cap', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'PERCENT', percentOff: 5, maxDiscount: -1 }), 'max_discount'],
-  ['IssueCoupon bad expires_at', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'FIXED', amountOff: 5, expiresAt: 'tomorrow' }), 'expires_at'],
-  ['IssueCoupon negative minimum', 'coupon', () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'FIXED', amountOff: 5, minOrderAmount: -1 }), 'min_order_amount'],
+  [
+    'IssueCoupon without discount_type',
+    'coupon',
+    () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), amountOff: 1 }),
+    'discount_type',
+  ],
+  [
+    'IssueCoupon FIXED amount_off 0',
+    'coupon',
+    () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'FIXED' }),
+    'amount_off',
+  ],
+  [
+    'IssueCoupon FIXED with percent_off',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'issueCoupon', {
+        code: uid('C'),
+        discountType: 'FIXED',
+        amountOff: 5,
+        percentOff: 5,
+      }),
+    'percent_off',
+  ],
+  [
+    'IssueCoupon PERCENT 101',
+    'coupon',
+    () => call(h.clients.coupon, 'issueCoupon', { code: uid('C'), discountType: 'PERCENT', percentOff: 101 }),
+    'percent_off',
+  ],
+  [
+    'IssueCoupon PERCENT negative cap',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'issueCoupon', {
+        code: uid('C'),
+        discountType: 'PERCENT',
+        percentOff: 5,
+        maxDiscount: -1,
+      }),
+    'max_discount',
+  ],
+  [
+    'IssueCoupon bad expires_at',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'issueCoupon', {
+        code: uid('C'),
+        discountType: 'FIXED',
+        amountOff: 5,
+        expiresAt: 'tomorrow',
+      }),
+    'expires_at',
+  ],
+  [
+    'IssueCoupon negative minimum',
+    'coupon',
+    () =>
+      call(h.clients.coupon, 'issueCoupon', {
+        code: uid('C'),
+        discountType: 'FIXED',
+        amountOff: 5,
+        minOrderAmount: -1,
+      }),
+    'min_order_amount',
+  ],
   // payment
-  ['Charge amount 0', 'payment', () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: 0 }), 'amount'],
-  ['Charge negative amount', 'payment', () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: -500 }), 'amount'],
-  ['Charge amount 2^60', 'payment', () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: 2 ** 60 }), 'amount'],
-  ['Charge amount MAX_SAFE_INTEGER + 1', 'payment', () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: Number.MAX_SAFE_INTEGER + 1 }), 'amount'],
-  ['Charge without customer_id', 'payment', () => call(h.clients.payment, 'charge', { branch: b, orderId: 'o', amount: 1 }), 'customer_id'],
-  ['Charge without order_id', 'payment', () => call(h.clients.payment, 'charge', { branch: b, customerId, amount: 1 }), 'order_id'],
-  ['TryFreeze amount 0', 'payment', () => call(h.clients.payment, 'tryFreeze', { branch: b, customerId, orderId: 'o', amount: 0 }), 'amount'],
-  ['Refund without tx_id', 'payment', () => call(h.clients.payment, 'refund', { branch: { branchId: 'p' } }), 'branch.tx_id'],
-  ['Credit amount 0', 'payment', () => call(h.clients.payment, 'credit', { branch: b, customerId, amount: 0 }), 'amount'],
-  ['Credit customer id with a control character', 'payment', () => call(h.clients.payment, 'credit', { branch: b, customerId: 'a\u0001b', amount: 5 }), 'customer_id'],
+  [
+    'Charge amount 0',
+    'payment',
+    () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: 0 }),
+    'amount',
+  ],
+  [
+    'Charge negative amount',
+    'payment',
+    () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: -500 }),
+    'amount',
+  ],
+  [
+    'Charge amount 2^60',
+    'payment',
+    () => call(h.clients.payment, 'charge', { branch: b, customerId, orderId: 'o', amount: 2 ** 60 }),
+    'amount',
+  ],
+  [
+    'Charge amount MAX_SAFE_INTEGER + 1',
+    'payment',
+    () =>
+      call(h.clients.payment, 'charge', {
+        branch: b,
+        customerId,
+        orderId: 'o',
+        amount: Number.MAX_SAFE_INTEGER + 1,
+      }),
+    'amount',
+  ],
+  [
+    'Charge without customer_id',
+    'payment',
+    () => call(h.clients.payment, 'charge', { branch: b, orderId: 'o', amount: 1 }),
+    'customer_id',
+  ],
+  [
+    'Charge without order_id',
+    'payment',
+    () => call(h.clients.payment, 'charge', { branch: b, customerId, amount: 1 }),
+    'order_id',
+  ],
+  [
+    'TryFreeze amount 0',
+    'payment',
+    () => call(h.clients.payment, 'tryFreeze', { branch: b, customerId, orderId: 'o', amount: 0 }),
+    'amount',
+  ],
+  [
+    'Refund without tx_id',
+    'payment',
+    () => call(h.clients.payment, 'refund', { branch: { branchId: 'p' } }),
+    'branch.tx_id',
+  ],
+  [
+    'Credit amount 0',
+    'payment',
+    () => call(h.clients.payment, 'credit', { branch: b, customerId, amount: 0 }),
+    'amount',
+  ],
+  [
+    'Credit customer id with a control character',
+    'payment',
+    () => call(h.clients.payment, 'credit', { branch: b, customerId: 'a\u0001b', amount: 5 }),
+    'customer_id',
+  ],
   ['GetWallet without customer_id', 'payment', () => call(h.clients.payment, 'getWallet', {}), 'customer_id'],
 ];
 
-test.each(cases)('%s -> INVALID_ARGUMENT naming %4$s, nothing written', async (_name, service, run, field) => {
-  const err = await failure(run());
-  expect(err).toMatchObject({ codeName: 'INVALID_ARGUMENT', field, transient: false });
-  expect(err.message.startsWith(`${field}:`)).toBe(true);
-  expect(await barrierOf(h.db(service), TX)).toEqual([]);
-  expect(await outboxOfTx(h.db(service), TX)).toEqual([]);
-});
+test.each(cases)(
+  '%s -> INVALID_ARGUMENT naming %4$s, nothing written',
+  async (_name, service, run, field) => {
+    const err = await failure(run());
+    expect(err).toMatchObject({ codeName: 'INVALID_ARGUMENT', field, transient: false });
+    expect(err.message.startsWith(`${field}:`)).toBe(true);
+    expect(await barrierOf(h.db(service), TX)).toEqual([]);
+    expect(await outboxOfTx(h.db(service), TX)).toEqual([]);
+  },
+);
 
 test('after all bad requests, the business state is unchanged', async () => {
   const stock = await h.db('inventory')('stock').where({ sku }).first();

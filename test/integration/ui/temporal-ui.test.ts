@@ -39,14 +39,26 @@ test('the Temporal UI lists a compensated dtx saga under TxStatus and opens its 
   const sku = uid('UI-SKU');
   const customerId = uid('ui-cust');
   const orderId = uid('ui-order');
-  await call(dtx.clients.inventory, 'upsertProduct', { sku, name: `UI test product ${sku}`, unitPrice: 1_500 });
+  await call(dtx.clients.inventory, 'upsertProduct', {
+    sku,
+    name: `UI test product ${sku}`,
+    unitPrice: 1_500,
+  });
   await call(dtx.clients.inventory, 'setStock', { sku, available: 1 });
-  await call(dtx.clients.payment, 'credit', { branch: { txId: `seed-${customerId}`, branchId: 'credit' }, customerId, amount: 10_000 });
+  await call(dtx.clients.payment, 'credit', {
+    branch: { txId: `seed-${customerId}`, branchId: 'credit' },
+    customerId,
+    amount: 10_000,
+  });
 
   // two of a product with one in stock: Reserve is refused, CreateOrder is compensated
   const handle = await dtx.start('saga', { orderId, customerId, items: [{ sku, quantity: 2 }] });
   const result: PlaceOrderResult = await handle.result();
-  expect(result).toMatchObject({ status: 'COMPENSATED', reason: 'INSUFFICIENT_STOCK', failedStep: 'inventory' });
+  expect(result).toMatchObject({
+    status: 'COMPENSATED',
+    reason: 'INSUFFICIENT_STOCK',
+    failedStep: 'inventory',
+  });
 
   // database truth behind the page: stock untouched, order cancelled, wallet not charged
   const stock = await call(dtx.clients.inventory, 'getStock', { skus: [sku] });
@@ -73,19 +85,34 @@ test('the Temporal UI lists a compensated dtx saga under TxStatus and opens its 
   await page.goto(listUrl, { waitUntil: 'domcontentloaded' });
 
   // the list shows the TxStatus filter and our workflow as a link
-  await page.getByText('TxStatus', { exact: false }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  const row = page.locator(`a[href*="/workflows/${handle.workflowId}/"]`).filter({ hasText: handle.workflowId });
+  await page
+    .getByText('TxStatus', { exact: false })
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const row = page
+    .locator(`a[href*="/workflows/${handle.workflowId}/"]`)
+    .filter({ hasText: handle.workflowId });
   await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   expect(await row.count()).toBe(1);
   const listShot = await screenshot(page, 'temporal-ui-list.png');
 
   await row.first().click();
-  await page.waitForURL((url) => url.pathname.includes(`/workflows/${handle.workflowId}/`), { timeout: UI_TIMEOUT_MS });
-  await page.getByRole('heading', { name: handle.workflowId }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await page.waitForURL((url) => url.pathname.includes(`/workflows/${handle.workflowId}/`), {
+    timeout: UI_TIMEOUT_MS,
+  });
+  await page
+    .getByRole('heading', { name: handle.workflowId })
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   // the result and the activity summaries the workflow wrote
   await page.getByText('"INSUFFICIENT_STOCK"').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await page.getByText(`inventory.Reserve: 2× ${sku}`, { exact: false }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await page.getByText(`order.CancelOrder: cancel order ${orderId}`, { exact: false }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await page
+    .getByText(`inventory.Reserve: 2× ${sku}`, { exact: false })
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await page
+    .getByText(`order.CancelOrder: cancel order ${orderId}`, { exact: false })
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const body = await page.locator('body').innerText();
   expect(body).toContain(handle.workflowId);
   expect(body).toContain('placeOrderSaga');

@@ -34,7 +34,12 @@ async function setFaults(service: ServiceName, spec: string): Promise<void> {
 }
 
 /** Patient forward retries: the fault is lifted by the test while the step retries. */
-const PATIENT = { initialIntervalMs: 200, maximumIntervalMs: 1_000, forwardMaximumAttempts: 60, forwardMaximumElapsedMs: 90_000 };
+const PATIENT = {
+  initialIntervalMs: 200,
+  maximumIntervalMs: 1_000,
+  forwardMaximumAttempts: 60,
+  forwardMaximumElapsedMs: 90_000,
+};
 
 function order(shop: Shop, overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput {
   return {
@@ -60,8 +65,14 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     const input = order(shop);
     const handle = await system.start(mode, input);
 
-    const failing = await waitForTxState(handle, (s) => (stepOf(s, 'payment')?.attempts[forwardOp] ?? 0) >= 2);
-    expect(stepOf(failing, 'payment')).toMatchObject({ state: 'running', lastError: { op: forwardOp, type: 'UNAVAILABLE', nonRetryable: false } });
+    const failing = await waitForTxState(
+      handle,
+      (s) => (stepOf(s, 'payment')?.attempts[forwardOp] ?? 0) >= 2,
+    );
+    expect(stepOf(failing, 'payment')).toMatchObject({
+      state: 'running',
+      lastError: { op: forwardOp, type: 'UNAVAILABLE', nonRetryable: false },
+    });
     expect(failing.status).toBe('RUNNING');
     await setFaults('payment', ''); // the service recovers
 
@@ -75,8 +86,12 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
       wallet: { balance: BALANCE - total, frozen: 0 },
     });
     // Failed attempts never reached the handler: exactly one payment change and its event.
-    expect(truth.barrier.payment).toEqual(mode === 'saga' ? ['payment:action'] : ['payment:confirm', 'payment:try']);
-    expect(truth.events.payment).toEqual(mode === 'saga' ? ['PaymentCharged'] : ['PaymentFrozen', 'PaymentConfirmed']);
+    expect(truth.barrier.payment).toEqual(
+      mode === 'saga' ? ['payment:action'] : ['payment:confirm', 'payment:try'],
+    );
+    expect(truth.events.payment).toEqual(
+      mode === 'saga' ? ['PaymentCharged'] : ['PaymentFrozen', 'PaymentConfirmed'],
+    );
     const state = await waitForTxState(handle, () => true);
     expect(stepOf(state, 'payment')?.attempts[forwardOp]).toBeGreaterThanOrEqual(3);
     expect(await txStatusOf(handle)).toBe('COMPLETED');
@@ -89,7 +104,10 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     const input = order(shop);
     const handle = await system.start(mode, input);
 
-    const lost = await waitForTxState(handle, (s) => stepOf(s, 'inventory')?.lastError?.type === 'DEADLINE_EXCEEDED');
+    const lost = await waitForTxState(
+      handle,
+      (s) => stepOf(s, 'inventory')?.lastError?.type === 'DEADLINE_EXCEEDED',
+    );
     expect(stepOf(lost, 'inventory')?.state).toBe('running');
     await setFaults('inventory', '');
 
@@ -101,15 +119,21 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
       stock: { [shop.skus[0]]: { available: 8, frozen: 0, sold: 2 } },
       wallet: { balance: BALANCE - total, frozen: 0 },
     });
-    expect(truth.barrier.inventory).toEqual(mode === 'saga' ? ['inventory:action'] : ['inventory:confirm', 'inventory:try']);
-    expect(truth.events.inventory).toEqual(mode === 'saga' ? ['StockReserved'] : ['StockFrozen', 'StockConfirmed']);
+    expect(truth.barrier.inventory).toEqual(
+      mode === 'saga' ? ['inventory:action'] : ['inventory:confirm', 'inventory:try'],
+    );
+    expect(truth.events.inventory).toEqual(
+      mode === 'saga' ? ['StockReserved'] : ['StockFrozen', 'StockConfirmed'],
+    );
   });
 
   test('a response lost on every attempt: the step fails, its undo really undoes the applied change; all consistent', async () => {
     const method = mode === 'saga' ? 'Reserve' : 'TryReserve';
     await setFaults('inventory', `inventory.${method}=lose-response:1`);
     const shop = await seed(system.clients, BALANCE);
-    const input = order(shop, { retry: { initialIntervalMs: 100, maximumIntervalMs: 200, forwardMaximumAttempts: 2 } });
+    const input = order(shop, {
+      retry: { initialIntervalMs: 100, maximumIntervalMs: 200, forwardMaximumAttempts: 2 },
+    });
     const handle = await system.start(mode, input);
 
     await expect(handle.result()).resolves.toEqual({
@@ -128,11 +152,16 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     // The reserve DID apply (its response was lost), so the undo is a real one, not an empty one.
     const undo = mode === 'saga' ? 'compensate' : 'cancel';
     expect(truth.barrier.inventory).toEqual([`inventory:${forwardOp}`, `inventory:${undo}`].sort());
-    expect(truth.events.inventory).toEqual(mode === 'saga' ? ['StockReserved', 'StockReleased'] : ['StockFrozen', 'StockUnfrozen']);
+    expect(truth.events.inventory).toEqual(
+      mode === 'saga' ? ['StockReserved', 'StockReleased'] : ['StockFrozen', 'StockUnfrozen'],
+    );
     expect(truth.barrier.order).toEqual(['order:action', 'order:compensate']);
     expect(truth.events.order).toEqual(['OrderCreated', 'OrderCancelled']);
     const state = await waitForTxState(handle, () => true);
-    expect(stepOf(state, 'inventory')).toMatchObject({ state: 'compensated', attempts: { [forwardOp]: 2, [undo]: 1 } });
+    expect(stepOf(state, 'inventory')).toMatchObject({
+      state: 'compensated',
+      attempts: { [forwardOp]: 2, [undo]: 1 },
+    });
     expect(await txStatusOf(handle)).toBe('COMPENSATED');
   });
 });

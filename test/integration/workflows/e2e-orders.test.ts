@@ -35,7 +35,8 @@ function order(shop: Shop, overrides: Partial<PlaceOrderInput> = {}): PlaceOrder
   };
 }
 
-const untouchedStock = (shop: Shop) => Object.fromEntries(shop.skus.map((sku) => [sku, { available: 10, frozen: 0, sold: 0 }]));
+const untouchedStock = (shop: Shop) =>
+  Object.fromEntries(shop.skus.map((sku) => [sku, { available: 10, frozen: 0, sold: 0 }]));
 const none = { order: [], inventory: [], coupon: [], payment: [] };
 
 /** A participant's events after an aborted TCC: nothing, or its freeze and the unfreeze that undid it. */
@@ -44,7 +45,8 @@ function expectBalanced(events: string[], frozen: string, unfrozen: string) {
 }
 
 describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
-  const ops = mode === 'saga' ? { forward: 'action', undo: 'compensate' } : { forward: 'try', undo: 'cancel' };
+  const ops =
+    mode === 'saga' ? { forward: 'action', undo: 'compensate' } : { forward: 'try', undo: 'cancel' };
 
   test('success: order CONFIRMED, stock sold, coupon USED, wallet debited; one event per change', async () => {
     const shop = await seed(system.clients, BALANCE);
@@ -62,7 +64,12 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
       wallet: { balance: BALANCE - total, frozen: 0 },
       barrier:
         mode === 'saga'
-          ? { order: ['confirm:action', 'order:action'], inventory: ['inventory:action'], coupon: ['coupon:action'], payment: ['payment:action'] }
+          ? {
+              order: ['confirm:action', 'order:action'],
+              inventory: ['inventory:action'],
+              coupon: ['coupon:action'],
+              payment: ['payment:action'],
+            }
           : {
               order: ['confirm:action', 'order:action'],
               inventory: ['inventory:confirm', 'inventory:try'],
@@ -71,7 +78,12 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
             },
       events:
         mode === 'saga'
-          ? { order: ['OrderCreated', 'OrderConfirmed'], inventory: ['StockReserved', 'StockReserved'], coupon: ['CouponRedeemed'], payment: ['PaymentCharged'] }
+          ? {
+              order: ['OrderCreated', 'OrderConfirmed'],
+              inventory: ['StockReserved', 'StockReserved'],
+              coupon: ['CouponRedeemed'],
+              payment: ['PaymentCharged'],
+            }
           : {
               order: ['OrderCreated', 'OrderConfirmed'],
               inventory: ['StockFrozen', 'StockFrozen', 'StockConfirmed', 'StockConfirmed'],
@@ -104,19 +116,26 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     expect(truth.barrier.order).toEqual(['order:action', 'order:compensate']);
     expect(truth.events.order).toEqual(['OrderCreated', 'OrderCancelled']);
     // The rejected step itself was undone too: an empty compensation/cancel (its forward row written by the undo).
-    expect(truth.barrier.inventory).toEqual([`inventory:${ops.forward}+empty`, `inventory:${ops.undo}`].sort());
+    expect(truth.barrier.inventory).toEqual(
+      [`inventory:${ops.forward}+empty`, `inventory:${ops.undo}`].sort(),
+    );
     expect(truth.events.inventory).toEqual([]);
     if (mode === 'saga') {
       expect(truth.barrier.coupon).toEqual([]);
       expect(truth.barrier.payment).toEqual([]);
       expect(truth.events).toMatchObject({ coupon: [], payment: [] });
     } else {
-      for (const p of ['coupon', 'payment'] as const) expect(truth.barrier[p].map((r) => r.replace('+empty', ''))).toEqual([`${p}:cancel`, `${p}:try`]);
+      for (const p of ['coupon', 'payment'] as const)
+        expect(truth.barrier[p].map((r) => r.replace('+empty', ''))).toEqual([`${p}:cancel`, `${p}:try`]);
       expectBalanced(truth.events.coupon, 'CouponFrozen', 'CouponUnfrozen');
       expectBalanced(truth.events.payment, 'PaymentFrozen', 'PaymentUnfrozen');
     }
     const state = await waitForTxState(handle, () => true);
-    expect(state).toMatchObject({ status: 'COMPENSATED', failedStep: 'inventory', reason: 'INSUFFICIENT_STOCK' });
+    expect(state).toMatchObject({
+      status: 'COMPENSATED',
+      failedStep: 'inventory',
+      reason: 'INSUFFICIENT_STOCK',
+    });
     expect(await txStatusOf(handle)).toBe('COMPENSATED');
   });
 
@@ -131,7 +150,12 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     });
     const input = order(shop);
     const handle = await system.start(mode, input);
-    await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: input.orderId, reason: 'COUPON_UNAVAILABLE', failedStep: 'quote' });
+    await expect(handle.result()).resolves.toEqual({
+      status: 'COMPENSATED',
+      orderId: input.orderId,
+      reason: 'COUPON_UNAVAILABLE',
+      failedStep: 'quote',
+    });
 
     const truth = await truthOf(system, shop, input.orderId, handle.workflowId);
     expect(truth).toEqual({
@@ -167,10 +191,17 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     expect(truth.barrier.payment).toEqual([`payment:${ops.forward}+empty`, `payment:${ops.undo}`].sort());
     expect(truth.events.payment).toEqual([]);
     if (mode === 'saga') {
-      expect(truth.barrier).toMatchObject({ inventory: ['inventory:action', 'inventory:compensate'], coupon: ['coupon:action', 'coupon:compensate'] });
-      expect(truth.events).toMatchObject({ inventory: ['StockReserved', 'StockReleased'], coupon: ['CouponRedeemed', 'CouponRestored'] });
+      expect(truth.barrier).toMatchObject({
+        inventory: ['inventory:action', 'inventory:compensate'],
+        coupon: ['coupon:action', 'coupon:compensate'],
+      });
+      expect(truth.events).toMatchObject({
+        inventory: ['StockReserved', 'StockReleased'],
+        coupon: ['CouponRedeemed', 'CouponRestored'],
+      });
     } else {
-      for (const p of ['inventory', 'coupon'] as const) expect(truth.barrier[p].map((r) => r.replace('+empty', ''))).toEqual([`${p}:cancel`, `${p}:try`]);
+      for (const p of ['inventory', 'coupon'] as const)
+        expect(truth.barrier[p].map((r) => r.replace('+empty', ''))).toEqual([`${p}:cancel`, `${p}:try`]);
       expectBalanced(truth.events.inventory, 'StockFrozen', 'StockUnfrozen');
       expectBalanced(truth.events.coupon, 'CouponFrozen', 'CouponUnfrozen');
     }

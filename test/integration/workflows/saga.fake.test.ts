@@ -5,7 +5,17 @@
 import { WORKFLOW_TYPES } from '../../../workflows/names';
 import type { PlaceOrderInput, PlaceOrderResult } from '../../../workflows/contract';
 import { workflowStartOptions } from '../../../workflows/start-options';
-import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, FULL_COVER_COUPON, type ActivityName, type Behavior } from './support/fake-activities';
+import {
+  block,
+  fail,
+  FakeServices,
+  Gate,
+  UNIT_PRICE,
+  COUPON_DISCOUNT,
+  FULL_COVER_COUPON,
+  type ActivityName,
+  type Behavior,
+} from './support/fake-activities';
 import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
 
 jest.setTimeout(60_000);
@@ -42,7 +52,15 @@ async function start(order: PlaceOrderInput, script: Partial<Record<ActivityName
   return temporal.client.workflow.start(WORKFLOW_TYPES.saga, options);
 }
 
-const FORWARD: ActivityName[] = ['quoteItems', 'quoteCoupon', 'createOrder', 'reserveStock', 'redeemCoupon', 'chargePayment', 'confirmOrder'];
+const FORWARD: ActivityName[] = [
+  'quoteItems',
+  'quoteCoupon',
+  'createOrder',
+  'reserveStock',
+  'redeemCoupon',
+  'chargePayment',
+  'confirmOrder',
+];
 
 test('happy path: every step once, in order; COMPLETED with the catalogue total; memo and TxStatus', async () => {
   const order = input();
@@ -71,12 +89,16 @@ test('happy path: every step once, in order; COMPLETED with the catalogue total;
   expect(await description.staticSummary()).toContain(order.orderId);
   const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   expect(metadata.currentDetails).toContain('— **COMPLETED**');
-  expect(metadata.currentDetails).toContain(`| inventory: Reserve 2× sku-a, 1× sku-b for order ${order.orderId} (rollback: release) | done | action ×1 |`);
+  expect(metadata.currentDetails).toContain(
+    `| inventory: Reserve 2× sku-a, 1× sku-b for order ${order.orderId} (rollback: release) | done | action ×1 |`,
+  );
   const history = await handle.fetchHistory();
   const summaries = (history.events ?? [])
     .filter((e) => e.activityTaskScheduledEventAttributes)
     .map((e) => e.userMetadata?.summary?.data && Buffer.from(e.userMetadata.summary.data).toString());
-  expect(summaries).toContainEqual(expect.stringContaining(`inventory.Reserve: 2× sku-a, 1× sku-b for order ${order.orderId}`));
+  expect(summaries).toContainEqual(
+    expect.stringContaining(`inventory.Reserve: 2× sku-a, 1× sku-b for order ${order.orderId}`),
+  );
 });
 
 test('a coupon covering the whole order: nothing to charge, payment step skipped, COMPLETED', async () => {
@@ -90,7 +112,13 @@ test('a coupon covering the whole order: nothing to charge, payment step skipped
 test('without a coupon: no coupon calls, the coupon step is skipped', async () => {
   const handle = await start(input(false));
   await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 3 * UNIT_PRICE });
-  expect(fakes.calls(handle.workflowId)).toEqual(['quoteItems', 'createOrder', 'reserveStock', 'chargePayment', 'confirmOrder']);
+  expect(fakes.calls(handle.workflowId)).toEqual([
+    'quoteItems',
+    'createOrder',
+    'reserveStock',
+    'chargePayment',
+    'confirmOrder',
+  ]);
   const state = await waitForTxState(handle, () => true);
   expect(state.steps.find((s) => s.name === 'coupon')).toMatchObject({ state: 'skipped', attempts: {} });
 });
@@ -98,8 +126,18 @@ test('without a coupon: no coupon calls, the coupon step is skipped', async () =
 /** For a rejection at each step: the calls up to it, then exactly the compensations of the steps started, in reverse. */
 const rejections: { step: string; activity: ActivityName; reason: string; expected: ActivityName[] }[] = [
   { step: 'quote', activity: 'quoteItems', reason: 'NotFound', expected: ['quoteItems'] },
-  { step: 'quote', activity: 'quoteCoupon', reason: 'COUPON_UNAVAILABLE', expected: ['quoteItems', 'quoteCoupon'] },
-  { step: 'order', activity: 'createOrder', reason: 'InvalidArgument', expected: [...FORWARD.slice(0, 3), 'cancelOrder'] },
+  {
+    step: 'quote',
+    activity: 'quoteCoupon',
+    reason: 'COUPON_UNAVAILABLE',
+    expected: ['quoteItems', 'quoteCoupon'],
+  },
+  {
+    step: 'order',
+    activity: 'createOrder',
+    reason: 'InvalidArgument',
+    expected: [...FORWARD.slice(0, 3), 'cancelOrder'],
+  },
   {
     step: 'inventory',
     activity: 'reserveStock',
@@ -126,32 +164,46 @@ const rejections: { step: string; activity: ActivityName; reason: string; expect
   },
 ];
 
-test.each(rejections)('rejection at $activity → compensations in reverse, each once', async ({ step, activity, reason, expected }) => {
-  const order = input();
-  const handle = await start(order, { [activity]: [fail(reason)] });
-  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason, failedStep: step });
-  expect(fakes.calls(handle.workflowId)).toEqual(expected);
+test.each(rejections)(
+  'rejection at $activity → compensations in reverse, each once',
+  async ({ step, activity, reason, expected }) => {
+    const order = input();
+    const handle = await start(order, { [activity]: [fail(reason)] });
+    await expect(handle.result()).resolves.toEqual({
+      status: 'COMPENSATED',
+      orderId: order.orderId,
+      reason,
+      failedStep: step,
+    });
+    expect(fakes.calls(handle.workflowId)).toEqual(expected);
 
-  const state = await waitForTxState(handle, () => true);
-  expect(state).toMatchObject({ status: 'COMPENSATED', failedStep: step, reason });
-  const failed = state.steps.find((s) => s.name === step);
-  expect(failed?.lastError).toMatchObject({ op: 'action', attempt: 1, type: reason, nonRetryable: true });
-  // A rejection is not retried: one attempt of the failing step.
-  expect(failed?.attempts.action).toBe(1);
-  // Every step with a compensation that started is compensated once; the others never ran.
-  for (const s of state.steps) {
-    if (s.name === 'quote' || s.name === 'confirm') continue;
-    const started = s.attempts.action !== undefined;
-    expect([s.name, s.state, s.attempts.compensate]).toEqual(started ? [s.name, 'compensated', 1] : [s.name, 'skipped', undefined]);
-  }
-  expect(await txStatusOf(handle)).toBe('COMPENSATED');
-});
+    const state = await waitForTxState(handle, () => true);
+    expect(state).toMatchObject({ status: 'COMPENSATED', failedStep: step, reason });
+    const failed = state.steps.find((s) => s.name === step);
+    expect(failed?.lastError).toMatchObject({ op: 'action', attempt: 1, type: reason, nonRetryable: true });
+    // A rejection is not retried: one attempt of the failing step.
+    expect(failed?.attempts.action).toBe(1);
+    // Every step with a compensation that started is compensated once; the others never ran.
+    for (const s of state.steps) {
+      if (s.name === 'quote' || s.name === 'confirm') continue;
+      const started = s.attempts.action !== undefined;
+      expect([s.name, s.state, s.attempts.compensate]).toEqual(
+        started ? [s.name, 'compensated', 1] : [s.name, 'skipped', undefined],
+      );
+    }
+    expect(await txStatusOf(handle)).toBe('COMPENSATED');
+  },
+);
 
 test('a transient failure that persists: bounded attempts, then compensation like a rejection', async () => {
   const order = input();
   const unavailable = fail('UNAVAILABLE', true);
   const handle = await start(order, { chargePayment: [unavailable, unavailable, unavailable] });
-  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPENSATED', reason: 'UNAVAILABLE', failedStep: 'payment' });
+  await expect(handle.result()).resolves.toMatchObject({
+    status: 'COMPENSATED',
+    reason: 'UNAVAILABLE',
+    failedStep: 'payment',
+  });
   expect(fakes.calls(handle.workflowId)).toEqual([
     ...FORWARD.slice(0, 5),
     'chargePayment',
@@ -173,9 +225,16 @@ test('a transient failure that persists: bounded attempts, then compensation lik
 test('a transient failure that clears: retried, then COMPLETED', async () => {
   const handle = await start(input(), { reserveStock: [fail('UNAVAILABLE', true)] });
   await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED' });
-  expect(fakes.calls(handle.workflowId)).toEqual([...FORWARD.slice(0, 4), 'reserveStock', ...FORWARD.slice(4)]);
+  expect(fakes.calls(handle.workflowId)).toEqual([
+    ...FORWARD.slice(0, 4),
+    'reserveStock',
+    ...FORWARD.slice(4),
+  ]);
   const state = await waitForTxState(handle, () => true);
-  expect(state.steps.find((s) => s.name === 'inventory')).toMatchObject({ state: 'done', attempts: { action: 2 } });
+  expect(state.steps.find((s) => s.name === 'inventory')).toMatchObject({
+    state: 'done',
+    attempts: { action: 2 },
+  });
 });
 
 test('a compensation that fails 3 times then succeeds: COMPENSATING with attempts and last error, then COMPENSATED', async () => {
@@ -188,7 +247,10 @@ test('a compensation that fails 3 times then succeeds: COMPENSATING with attempt
   });
 
   await gate.entered; // the 4th attempt is running
-  const compensating = await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'inventory')?.attempts.compensate === 4);
+  const compensating = await waitForTxState(
+    handle,
+    (s) => s.steps.find((x) => x.name === 'inventory')?.attempts.compensate === 4,
+  );
   expect(compensating.status).toBe('COMPENSATING');
   expect(compensating.steps.find((s) => s.name === 'inventory')).toMatchObject({
     state: 'compensating',
@@ -201,7 +263,11 @@ test('a compensation that fails 3 times then succeeds: COMPENSATING with attempt
   expect(await txStatusOf(handle)).toBe('COMPENSATING');
 
   gate.open();
-  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPENSATED', reason: 'INSUFFICIENT_FUNDS', failedStep: 'payment' });
+  await expect(handle.result()).resolves.toMatchObject({
+    status: 'COMPENSATED',
+    reason: 'INSUFFICIENT_FUNDS',
+    failedStep: 'payment',
+  });
   expect(fakes.calls(handle.workflowId)).toEqual([
     ...FORWARD.slice(0, 6),
     'refundPayment',
@@ -213,7 +279,10 @@ test('a compensation that fails 3 times then succeeds: COMPENSATING with attempt
     'cancelOrder',
   ]);
   const final = await waitForTxState(handle, () => true);
-  expect(final.steps.find((s) => s.name === 'inventory')).toMatchObject({ state: 'compensated', attempts: { action: 1, compensate: 4 } });
+  expect(final.steps.find((s) => s.name === 'inventory')).toMatchObject({
+    state: 'compensated',
+    attempts: { action: 1, compensate: 4 },
+  });
   expect(await txStatusOf(handle)).toBe('COMPENSATED');
 });
 
@@ -222,16 +291,37 @@ test('cancel during the forward phase: the step in flight and the ones before it
   const gate = new Gate();
   const handle = await start(order, { chargePayment: [block(gate)] });
   await gate.entered;
-  const running = await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'payment')?.state === 'running');
+  const running = await waitForTxState(
+    handle,
+    (s) => s.steps.find((x) => x.name === 'payment')?.state === 'running',
+  );
   expect(running.status).toBe('RUNNING');
   expect(await txStatusOf(handle)).toBe('RUNNING');
 
   await handle.cancel();
-  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason: 'CANCELLED', failedStep: 'payment' });
+  await expect(handle.result()).resolves.toEqual({
+    status: 'COMPENSATED',
+    orderId: order.orderId,
+    reason: 'CANCELLED',
+    failedStep: 'payment',
+  });
   gate.open();
-  expect(fakes.calls(handle.workflowId)).toEqual([...FORWARD.slice(0, 6), 'refundPayment', 'restoreCoupon', 'releaseStock', 'cancelOrder']);
+  expect(fakes.calls(handle.workflowId)).toEqual([
+    ...FORWARD.slice(0, 6),
+    'refundPayment',
+    'restoreCoupon',
+    'releaseStock',
+    'cancelOrder',
+  ]);
   const state = await waitForTxState(handle, () => true);
-  expect(state.steps.map((s) => s.state)).toEqual(['done', 'compensated', 'compensated', 'compensated', 'compensated', 'skipped']);
+  expect(state.steps.map((s) => s.state)).toEqual([
+    'done',
+    'compensated',
+    'compensated',
+    'compensated',
+    'compensated',
+    'skipped',
+  ]);
   expect(await txStatusOf(handle)).toBe('COMPENSATED');
 });
 

@@ -5,7 +5,17 @@
 import { WORKFLOW_TYPES } from '../../../workflows/names';
 import type { PlaceOrderInput } from '../../../workflows/contract';
 import { workflowStartOptions } from '../../../workflows/start-options';
-import { block, fail, FakeServices, Gate, UNIT_PRICE, COUPON_DISCOUNT, FULL_COVER_COUPON, type ActivityName, type Behavior } from './support/fake-activities';
+import {
+  block,
+  fail,
+  FakeServices,
+  Gate,
+  UNIT_PRICE,
+  COUPON_DISCOUNT,
+  FULL_COVER_COUPON,
+  type ActivityName,
+  type Behavior,
+} from './support/fake-activities';
 import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
 
 jest.setTimeout(60_000);
@@ -46,7 +56,12 @@ const CANCELS: ActivityName[] = ['cancelStock', 'cancelCoupon', 'cancelPayment']
 const sorted = (names: ActivityName[]) => [...names].sort();
 
 /** Asserts the call list: prefix, then each group (any order inside a group, each exactly once), then the tail. */
-function expectCalls(calls: ActivityName[], prefix: ActivityName[], groups: ActivityName[][], tail: ActivityName[]) {
+function expectCalls(
+  calls: ActivityName[],
+  prefix: ActivityName[],
+  groups: ActivityName[][],
+  tail: ActivityName[],
+) {
   let at = 0;
   expect(calls.slice(at, (at += prefix.length))).toEqual(prefix);
   for (const group of groups) expect(sorted(calls.slice(at, (at += group.length)))).toEqual(sorted(group));
@@ -95,13 +110,29 @@ test('happy path: tries in parallel, confirm all, then ConfirmOrder; COMPLETED',
 test('without a coupon: two participants', async () => {
   const handle = await start(input(false));
   await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 3 * UNIT_PRICE });
-  expectCalls(fakes.calls(handle.workflowId), ['quoteItems', 'createOrder'], [['tryReserveStock', 'tryFreezePayment'], ['confirmStock', 'confirmPayment']], ['confirmOrder']);
+  expectCalls(
+    fakes.calls(handle.workflowId),
+    ['quoteItems', 'createOrder'],
+    [
+      ['tryReserveStock', 'tryFreezePayment'],
+      ['confirmStock', 'confirmPayment'],
+    ],
+    ['confirmOrder'],
+  );
 });
 
 test('a coupon covering the whole order: no payment participant, payment step skipped', async () => {
   const handle = await start({ ...input(), couponCode: FULL_COVER_COUPON });
   await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', total: 0 });
-  expectCalls(fakes.calls(handle.workflowId), PREFIX, [['tryReserveStock', 'tryLockCoupon'], ['confirmStock', 'confirmCoupon']], ['confirmOrder']);
+  expectCalls(
+    fakes.calls(handle.workflowId),
+    PREFIX,
+    [
+      ['tryReserveStock', 'tryLockCoupon'],
+      ['confirmStock', 'confirmCoupon'],
+    ],
+    ['confirmOrder'],
+  );
   const state = await waitForTxState(handle, () => true);
   expect(state.steps.find((s) => s.name === 'payment')).toMatchObject({ state: 'skipped', attempts: {} });
 });
@@ -112,33 +143,60 @@ const rejections: { step: string; activity: ActivityName; reason: string }[] = [
   { step: 'payment', activity: 'tryFreezePayment', reason: 'INSUFFICIENT_FUNDS' },
 ];
 
-test.each(rejections)('try rejected by $step → cancel every participant once (the failed one too), then CancelOrder', async ({ step, activity, reason }) => {
-  const order = input();
-  const handle = await start(order, { [activity]: [fail(reason)] });
-  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason, failedStep: step });
-  expectCancelledAll(fakes.calls(handle.workflowId), [activity]);
+test.each(rejections)(
+  'try rejected by $step → cancel every participant once (the failed one too), then CancelOrder',
+  async ({ step, activity, reason }) => {
+    const order = input();
+    const handle = await start(order, { [activity]: [fail(reason)] });
+    await expect(handle.result()).resolves.toEqual({
+      status: 'COMPENSATED',
+      orderId: order.orderId,
+      reason,
+      failedStep: step,
+    });
+    expectCancelledAll(fakes.calls(handle.workflowId), [activity]);
 
-  const state = await waitForTxState(handle, () => true);
-  expect(state).toMatchObject({ status: 'COMPENSATED', failedStep: step, reason });
-  for (const name of ['inventory', 'coupon', 'payment']) {
-    expect(state.steps.find((s) => s.name === name)).toMatchObject({ state: 'compensated', op: 'cancel', attempts: { try: 1, cancel: 1 } });
-  }
-  expect(state.steps.find((s) => s.name === step)?.lastError).toMatchObject({ op: 'try', type: reason, nonRetryable: true });
-  expect(state.steps.find((s) => s.name === 'order')).toMatchObject({ state: 'compensated', attempts: { action: 1, compensate: 1 } });
-  expect(state.steps.find((s) => s.name === 'confirm')?.state).toBe('skipped');
-  expect(await txStatusOf(handle)).toBe('COMPENSATED');
-});
+    const state = await waitForTxState(handle, () => true);
+    expect(state).toMatchObject({ status: 'COMPENSATED', failedStep: step, reason });
+    for (const name of ['inventory', 'coupon', 'payment']) {
+      expect(state.steps.find((s) => s.name === name)).toMatchObject({
+        state: 'compensated',
+        op: 'cancel',
+        attempts: { try: 1, cancel: 1 },
+      });
+    }
+    expect(state.steps.find((s) => s.name === step)?.lastError).toMatchObject({
+      op: 'try',
+      type: reason,
+      nonRetryable: true,
+    });
+    expect(state.steps.find((s) => s.name === 'order')).toMatchObject({
+      state: 'compensated',
+      attempts: { action: 1, compensate: 1 },
+    });
+    expect(state.steps.find((s) => s.name === 'confirm')?.state).toBe('skipped');
+    expect(await txStatusOf(handle)).toBe('COMPENSATED');
+  },
+);
 
 test('a try that outlives the deadline → TRY_TIMEOUT, cancel of every participant (the late one too)', async () => {
   const order = input(true, 1_000);
   const gate = new Gate();
   const handle = await start(order, { tryFreezePayment: [block(gate)] });
   await gate.entered;
-  const trying = await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'payment')?.state === 'running');
+  const trying = await waitForTxState(
+    handle,
+    (s) => s.steps.find((x) => x.name === 'payment')?.state === 'running',
+  );
   expect(trying.status).toBe('RUNNING');
   expect(await txStatusOf(handle)).toBe('RUNNING');
 
-  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason: 'TRY_TIMEOUT', failedStep: 'payment' });
+  await expect(handle.result()).resolves.toEqual({
+    status: 'COMPENSATED',
+    orderId: order.orderId,
+    reason: 'TRY_TIMEOUT',
+    failedStep: 'payment',
+  });
   gate.open();
   expectCancelledAll(fakes.calls(handle.workflowId), TRIES);
   const state = await waitForTxState(handle, () => true);
@@ -153,9 +211,15 @@ test('a cancel that fails 3 times then succeeds: COMPENSATING with attempts and 
   const order = input();
   const gate = new Gate();
   const down = fail('UNAVAILABLE', true);
-  const handle = await start(order, { tryLockCoupon: [fail('COUPON_UNAVAILABLE')], cancelPayment: [down, down, down, block(gate)] });
+  const handle = await start(order, {
+    tryLockCoupon: [fail('COUPON_UNAVAILABLE')],
+    cancelPayment: [down, down, down, block(gate)],
+  });
   await gate.entered;
-  const compensating = await waitForTxState(handle, (s) => s.steps.find((x) => x.name === 'payment')?.attempts.cancel === 4);
+  const compensating = await waitForTxState(
+    handle,
+    (s) => s.steps.find((x) => x.name === 'payment')?.attempts.cancel === 4,
+  );
   expect(compensating.status).toBe('COMPENSATING');
   expect(compensating.steps.find((s) => s.name === 'payment')).toMatchObject({
     state: 'compensating',
@@ -165,10 +229,17 @@ test('a cancel that fails 3 times then succeeds: COMPENSATING with attempts and 
   expect(await txStatusOf(handle)).toBe('COMPENSATING');
 
   gate.open();
-  await expect(handle.result()).resolves.toMatchObject({ status: 'COMPENSATED', reason: 'COUPON_UNAVAILABLE', failedStep: 'coupon' });
+  await expect(handle.result()).resolves.toMatchObject({
+    status: 'COMPENSATED',
+    reason: 'COUPON_UNAVAILABLE',
+    failedStep: 'coupon',
+  });
   const calls = fakes.calls(handle.workflowId);
   expect(calls.filter((c) => c === 'cancelPayment')).toHaveLength(4);
-  expectCancelledAll(calls.filter((c, i) => c !== 'cancelPayment' || calls.indexOf('cancelPayment') === i), ['tryLockCoupon']);
+  expectCancelledAll(
+    calls.filter((c, i) => c !== 'cancelPayment' || calls.indexOf('cancelPayment') === i),
+    ['tryLockCoupon'],
+  );
   expect(await txStatusOf(handle)).toBe('COMPENSATED');
 });
 
@@ -178,7 +249,12 @@ test('cancel during the tries → cancel every participant, CancelOrder', async 
   const handle = await start(order, { tryLockCoupon: [block(gate)] });
   await gate.entered;
   await handle.cancel();
-  await expect(handle.result()).resolves.toEqual({ status: 'COMPENSATED', orderId: order.orderId, reason: 'CANCELLED', failedStep: 'coupon' });
+  await expect(handle.result()).resolves.toEqual({
+    status: 'COMPENSATED',
+    orderId: order.orderId,
+    reason: 'CANCELLED',
+    failedStep: 'coupon',
+  });
   gate.open();
   expectCancelledAll(fakes.calls(handle.workflowId), ['tryLockCoupon']);
   expect(await txStatusOf(handle)).toBe('COMPENSATED');

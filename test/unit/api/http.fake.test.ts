@@ -49,20 +49,32 @@ describe.each(BAD_INPUTS)('bad input: $name', (input) => {
     const body = response.json();
     expect(fieldErrors(ErrorResponseSchema, body)).toEqual([]);
     expect(body.error.code).toBe('BAD_REQUEST');
-    expect((body.error.fields ?? []).map((f: { path: string }) => f.path).sort()).toEqual([...input.fields].sort());
+    expect((body.error.fields ?? []).map((f: { path: string }) => f.path).sort()).toEqual(
+      [...input.fields].sort(),
+    );
   });
 });
 
 test('a body over 64 KiB is 413 in the error shape', async () => {
   const items = Array.from({ length: 100 }, (_, i) => ({ sku: `S-${i}-${'x'.repeat(60)}`, quantity: 1 }));
   const payload = JSON.stringify({ customerId: 'c', items, padding: 'p'.repeat(64 * 1024) });
-  const response = await app.inject({ method: 'POST', url: '/v1/orders', headers: { 'content-type': 'application/json' }, payload });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    headers: { 'content-type': 'application/json' },
+    payload,
+  });
   expect(response.statusCode).toBe(413);
   expect(response.json().error.code).toBe('PAYLOAD_TOO_LARGE');
 });
 
 test('a body that is not JSON is 415', async () => {
-  const response = await app.inject({ method: 'POST', url: '/v1/orders', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    headers: { 'content-type': 'text/plain' },
+    payload: 'hello',
+  });
   expect(response.statusCode).toBe(415);
   expect(response.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 });
@@ -92,7 +104,12 @@ describe('API key', () => {
     expect(response.statusCode).toBe(200);
   });
   test('auth comes before validation: a bad request without the key is 401', async () => {
-    const response = await secured.inject({ method: 'POST', url: '/v1/orders', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const response = await secured.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(response.statusCode).toBe(401);
   });
   test('/healthz needs no key', async () => {
@@ -122,12 +139,15 @@ test('the OpenAPI document describes every route with the schemas the validator 
     ].sort(),
   );
   const post = spec.paths['/v1/orders'].post;
-  const quantity = post.requestBody.content['application/json'].schema.properties.items.items.properties.quantity;
+  const quantity =
+    post.requestBody.content['application/json'].schema.properties.items.items.properties.quantity;
   expect(quantity).toMatchObject({ type: 'integer', minimum: 1 });
   expect(post.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(
     expect.arrayContaining(['header:idempotency-key', 'query:wait']),
   );
-  expect(spec.paths['/v1/transactions/{workflowId}/retry'].post.description).toMatch(/COMPENSATED_PLACE_NEW_ORDER/);
+  expect(spec.paths['/v1/transactions/{workflowId}/retry'].post.description).toMatch(
+    /COMPENSATED_PLACE_NEW_ORDER/,
+  );
   const ui = await app.inject({ method: 'GET', url: '/docs/' });
   expect(ui.statusCode).toBe(200);
   expect(ui.body).toMatch(/swagger/i);

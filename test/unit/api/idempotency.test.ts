@@ -1,8 +1,15 @@
-import { canonicalOrderRequest, orderIdFor, orderRequestHash, uuidV5 } from '../../../services/api/idempotency';
+import {
+  canonicalOrderRequest,
+  orderIdFor,
+  orderRequestHash,
+  uuidV5,
+} from '../../../services/api/idempotency';
 
 describe('uuidV5', () => {
   test('matches the RFC 4122 reference vector (DNS namespace, "python.org")', () => {
-    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    );
   });
   test('rejects a namespace that is not a UUID', () => {
     expect(() => uuidV5('x', 'not-a-uuid')).toThrow(/namespace/);
@@ -12,7 +19,9 @@ describe('uuidV5', () => {
 describe('orderIdFor', () => {
   test('is stable for the same customer and key', () => {
     expect(orderIdFor('alice', 'k-1')).toBe(orderIdFor('alice', 'k-1'));
-    expect(orderIdFor('alice', 'k-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(orderIdFor('alice', 'k-1')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
   test('keys are scoped per customer, and the parts cannot be shifted into each other', () => {
     expect(orderIdFor('alice', 'k-1')).not.toBe(orderIdFor('bob', 'k-1'));
@@ -24,7 +33,14 @@ describe('orderIdFor', () => {
 });
 
 describe('orderRequestHash', () => {
-  const base = { customerId: 'alice', items: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }], mode: 'saga' };
+  const base = {
+    customerId: 'alice',
+    items: [
+      { sku: 'A', quantity: 1 },
+      { sku: 'B', quantity: 2 },
+    ],
+    mode: 'saga',
+  };
 
   test('the order of the items does not matter', () => {
     expect(orderRequestHash({ ...base, items: [...base.items].reverse() })).toBe(orderRequestHash(base));
@@ -32,8 +48,20 @@ describe('orderRequestHash', () => {
   test('every field matters: quantity, SKU, coupon, mode, customer', () => {
     const hashes = [
       orderRequestHash(base),
-      orderRequestHash({ ...base, items: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 2 }] }),
-      orderRequestHash({ ...base, items: [{ sku: 'A', quantity: 1 }, { sku: 'C', quantity: 2 }] }),
+      orderRequestHash({
+        ...base,
+        items: [
+          { sku: 'A', quantity: 2 },
+          { sku: 'B', quantity: 2 },
+        ],
+      }),
+      orderRequestHash({
+        ...base,
+        items: [
+          { sku: 'A', quantity: 1 },
+          { sku: 'C', quantity: 2 },
+        ],
+      }),
       orderRequestHash({ ...base, couponCode: 'SAVE' }),
       orderRequestHash({ ...base, mode: 'tcc' }),
       orderRequestHash({ ...base, customerId: 'bob' }),

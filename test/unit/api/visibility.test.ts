@@ -14,7 +14,9 @@ describe('buildTransactionsQuery', () => {
     );
   });
   test('quotes cannot break out of a literal', () => {
-    expect(buildTransactionsQuery({ customerId: "x' OR CustomerId != '" })).toBe(`${TYPES} AND CustomerId = 'x\\' OR CustomerId != \\''`);
+    expect(buildTransactionsQuery({ customerId: "x' OR CustomerId != '" })).toBe(
+      `${TYPES} AND CustomerId = 'x\\' OR CustomerId != \\''`,
+    );
   });
   test('an unknown status is a bad request', () => {
     expect(() => buildTransactionsQuery({ status: 'DONE' as TxStatus })).toThrow(DtxError);

@@ -8,11 +8,17 @@ describe('parseItem', () => {
   test('the last colon separates, so a SKU may contain colons', () => {
     expect(parseItem('vendor:sku:2')).toEqual({ sku: 'vendor:sku', quantity: 2 });
   });
-  test.each(['SKU', 'SKU:', ':2', 'SKU:0', 'SKU:-1', 'SKU:1.5', 'SKU:two', 'SKU:1e3'])('%s is refused', (value) => {
-    expect(() => parseItem(value)).toThrow(InvalidArgumentError);
-  });
+  test.each(['SKU', 'SKU:', ':2', 'SKU:0', 'SKU:-1', 'SKU:1.5', 'SKU:two', 'SKU:1e3'])(
+    '%s is refused',
+    (value) => {
+      expect(() => parseItem(value)).toThrow(InvalidArgumentError);
+    },
+  );
   test('repeated --item options collect in order', () => {
-    expect(collectItem('B:2', collectItem('A:1'))).toEqual([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }]);
+    expect(collectItem('B:2', collectItem('A:1'))).toEqual([
+      { sku: 'A', quantity: 1 },
+      { sku: 'B', quantity: 2 },
+    ]);
   });
 });
 

@@ -12,20 +12,33 @@ describe('formatTable', () => {
       { header: 'status', value: (r) => r.status },
       { header: 'n', value: (r) => r.n },
     ]);
-    expect(text.split('\n')).toEqual(['ID         STATUS     N', 'a          COMPLETED  1', 'longer-id  RUNNING    12']);
+    expect(text.split('\n')).toEqual([
+      'ID         STATUS     N',
+      'a          COMPLETED  1',
+      'longer-id  RUNNING    12',
+    ]);
   });
   test('empty cells for missing values; multi-line values stay on one line', () => {
-    const text = formatTable([{ a: undefined, b: 'x\n  y' }], [
-      { header: 'a', value: (r) => r.a },
-      { header: 'b', value: (r) => r.b },
-    ]);
+    const text = formatTable(
+      [{ a: undefined, b: 'x\n  y' }],
+      [
+        { header: 'a', value: (r) => r.a },
+        { header: 'b', value: (r) => r.b },
+      ],
+    );
     expect(text.split('\n')[1]).toBe('   x y');
   });
 });
 
 describe('formatKeyValues', () => {
   test('aligned keys, absent values left out', () => {
-    expect(formatKeyValues([['order', 'o-1'], ['reason', undefined], ['temporal ui', 'http://ui']])).toBe('order        o-1\ntemporal ui  http://ui');
+    expect(
+      formatKeyValues([
+        ['order', 'o-1'],
+        ['reason', undefined],
+        ['temporal ui', 'http://ui'],
+      ]),
+    ).toBe('order        o-1\ntemporal ui  http://ui');
   });
 });
 
@@ -63,7 +76,10 @@ describe('printer', () => {
     const io = capture();
     (io.err as { isTTY: boolean }).isTTY = true;
     const printer = createPrinter(false, io.out, io.err);
-    const value = await printer.progress('working', () => new Promise((resolve) => setTimeout(() => resolve(42), 500)));
+    const value = await printer.progress(
+      'working',
+      () => new Promise((resolve) => setTimeout(() => resolve(42), 500)),
+    );
     expect(value).toBe(42);
     expect(io.text().stderr).toContain('working');
     expect(io.text().stderr.endsWith('\r\x1b[2K')).toBe(true);

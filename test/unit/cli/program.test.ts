@@ -15,7 +15,8 @@ function parse(args: string[]) {
   const record = (command: ReturnType<typeof buildProgram>, prefix: string) => {
     for (const sub of command.commands) {
       const name = `${prefix}${sub.name()}`;
-      if (sub.commands.length === 0) sub.action((...a: unknown[]) => void calls.push({ command: name, args: a.slice(0, -1) }));
+      if (sub.commands.length === 0)
+        sub.action((...a: unknown[]) => void calls.push({ command: name, args: a.slice(0, -1) }));
       record(sub, `${name} `);
     }
   };
@@ -25,15 +26,44 @@ function parse(args: string[]) {
 }
 
 test('order place collects items, defaults the mode, parses --wait and --timeout', () => {
-  const [call] = parse(['order', 'place', '--customer', 'alice', '--item', 'A:1', '--item', 'B:2', '--wait', '--timeout', '5']);
+  const [call] = parse([
+    'order',
+    'place',
+    '--customer',
+    'alice',
+    '--item',
+    'A:1',
+    '--item',
+    'B:2',
+    '--wait',
+    '--timeout',
+    '5',
+  ]);
   expect(call.command).toBe('order place');
-  expect(call.args[0]).toEqual({ customer: 'alice', item: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }], mode: 'saga', wait: true, timeout: 5 });
+  expect(call.args[0]).toEqual({
+    customer: 'alice',
+    item: [
+      { sku: 'A', quantity: 1 },
+      { sku: 'B', quantity: 2 },
+    ],
+    mode: 'saga',
+    wait: true,
+    timeout: 5,
+  });
 });
 
 test('tx list filters, replay sources, outbox redrive --all', () => {
-  expect(parse(['tx', 'list', '--status', 'FAILED', '--mode', 'tcc', '--customer', 'c'])[0].args[0]).toMatchObject({ status: 'FAILED', mode: 'tcc', customer: 'c', limit: 20 });
-  expect(parse(['replay', '--query', "TxStatus = 'FAILED'"])[0].args[1]).toMatchObject({ query: "TxStatus = 'FAILED'", limit: 100 });
-  expect(parse(['replay', 'order-1', '--workflows', 'x/y.ts'])[0].args).toEqual(['order-1', expect.objectContaining({ workflows: 'x/y.ts' })]);
+  expect(
+    parse(['tx', 'list', '--status', 'FAILED', '--mode', 'tcc', '--customer', 'c'])[0].args[0],
+  ).toMatchObject({ status: 'FAILED', mode: 'tcc', customer: 'c', limit: 20 });
+  expect(parse(['replay', '--query', "TxStatus = 'FAILED'"])[0].args[1]).toMatchObject({
+    query: "TxStatus = 'FAILED'",
+    limit: 100,
+  });
+  expect(parse(['replay', 'order-1', '--workflows', 'x/y.ts'])[0].args).toEqual([
+    'order-1',
+    expect.objectContaining({ workflows: 'x/y.ts' }),
+  ]);
   expect(parse(['outbox', 'dlq', 'redrive', '--all'])[0].args).toEqual([undefined, { all: true }]);
 });
 
@@ -52,7 +82,15 @@ test('exit codes follow the error class', () => {
   expect(exitCodeOf(new DtxError('NOT_FOUND', 'x'))).toBe(EXIT.NOT_FOUND);
   expect(exitCodeOf(new DtxError('CONFLICT', 'x'))).toBe(EXIT.FAILED);
   expect(exitCodeOf(new DtxError('UNAVAILABLE', 'x'))).toBe(EXIT.UNAVAILABLE);
-  expect(exitCodeOf(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' }))).toBe(EXIT.UNAVAILABLE);
-  expect(exitCodeOf(new Error('wrapped', { cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }) }))).toBe(EXIT.UNAVAILABLE);
+  expect(
+    exitCodeOf(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' })),
+  ).toBe(EXIT.UNAVAILABLE);
+  expect(
+    exitCodeOf(
+      new Error('wrapped', {
+        cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }),
+      }),
+    ),
+  ).toBe(EXIT.UNAVAILABLE);
   expect(exitCodeOf(new Error('a bug'))).toBe(EXIT.FAILED);
 });

@@ -19,18 +19,40 @@ test('colour is added only when asked for', () => {
 
 test('a pino line shows time, level, message, tx_id and the error message', () => {
   const time = new Date(2030, 0, 2, 3, 4, 5, 6).getTime();
-  const line = JSON.stringify({ level: 50, time, pid: 1, msg: 'call failed', tx_id: 'order-1', method: 'Charge', err: { type: 'Error', message: 'boom', stack: '...' } });
-  expect(compactLine(line, false)).toBe('03:04:05.006 ERROR call failed tx_id=order-1 method=Charge err="boom"');
+  const line = JSON.stringify({
+    level: 50,
+    time,
+    pid: 1,
+    msg: 'call failed',
+    tx_id: 'order-1',
+    method: 'Charge',
+    err: { type: 'Error', message: 'boom', stack: '...' },
+  });
+  expect(compactLine(line, false)).toBe(
+    '03:04:05.006 ERROR call failed tx_id=order-1 method=Charge err="boom"',
+  );
 });
 
 test('Fastify request lines show the method, URL and status', () => {
   const time = new Date(2030, 0, 2, 3, 4, 5, 0).getTime();
-  expect(compactLine(JSON.stringify({ level: 30, time, msg: 'incoming request', req: { method: 'GET', url: '/readyz' } }), false)).toBe(
-    '03:04:05.000 INFO  incoming request GET /readyz',
-  );
-  expect(compactLine(JSON.stringify({ level: 30, time, msg: 'request completed', res: { statusCode: 200 }, responseTime: 12.4 }), false)).toBe(
-    '03:04:05.000 INFO  request completed 200 (12 ms)',
-  );
+  expect(
+    compactLine(
+      JSON.stringify({ level: 30, time, msg: 'incoming request', req: { method: 'GET', url: '/readyz' } }),
+      false,
+    ),
+  ).toBe('03:04:05.000 INFO  incoming request GET /readyz');
+  expect(
+    compactLine(
+      JSON.stringify({
+        level: 30,
+        time,
+        msg: 'request completed',
+        res: { statusCode: 200 },
+        responseTime: 12.4,
+      }),
+      false,
+    ),
+  ).toBe('03:04:05.000 INFO  request completed 200 (12 ms)');
 });
 
 test('other lines (plain text, JSON that is not pino) are shown unchanged; raw mode keeps JSON', () => {

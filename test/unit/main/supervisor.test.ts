@@ -16,7 +16,13 @@ function part(name: string, mode: string, stopStage: number, stopTimeoutMs = 10_
 }
 
 function supervisorWith(parts: PartSpec[], lines: string[], restart = {}) {
-  return new Supervisor({ parts, cwd: REPO_ROOT, style: { colour: false, raw: false }, write: (line) => lines.push(line), restart });
+  return new Supervisor({
+    parts,
+    cwd: REPO_ROOT,
+    style: { colour: false, raw: false },
+    write: (line) => lines.push(line),
+    restart,
+  });
 }
 
 const isAlive = (pid: number) => {
@@ -47,13 +53,21 @@ test('a crashing part is restarted with backoff, then given up on after the rapi
   const reports = lines.filter((line) => /^\[main *\]/.test(line));
   expect(reports.filter((line) => /crasher exited with code 3 at \d\d:\d\d:\d\d/.test(line))).toHaveLength(3);
   expect(reports.filter((line) => line.includes('restarting it in'))).toHaveLength(2);
-  expect(reports.some((line) => line.includes('restarting it in 0.0 s (restart 1; rapid crash 1 of at most 3)'))).toBe(true);
-  expect(reports.some((line) => line.includes('3 crashes in a row') && line.includes('giving up on it'))).toBe(true);
+  expect(
+    reports.some((line) => line.includes('restarting it in 0.0 s (restart 1; rapid crash 1 of at most 3)')),
+  ).toBe(true);
+  expect(
+    reports.some((line) => line.includes('3 crashes in a row') && line.includes('giving up on it')),
+  ).toBe(true);
 });
 
 test('parts stop stage by stage; one that ignores SIGTERM is killed after its timeout', async () => {
   const lines: string[] = [];
-  const parts = [part('api', 'steady', 0), part('stubborn', 'stubborn', 1, 500), part('service', 'steady', 2)];
+  const parts = [
+    part('api', 'steady', 0),
+    part('stubborn', 'stubborn', 1, 500),
+    part('service', 'steady', 2),
+  ];
   const supervisor = supervisorWith(parts, lines);
   supervisor.start();
   await supervisor.waitReady(['api', 'stubborn', 'service'], 50_000);
@@ -73,7 +87,11 @@ test('parts stop stage by stage; one that ignores SIGTERM is killed after its ti
   expect(serviceStopping).toBeGreaterThan(stubbornKilled);
   expect(serviceStopped).toBeGreaterThan(serviceStopping);
   // the children's own lines, compacted and prefixed
-  expect(lines).toContainEqual(expect.stringMatching(/^\[stubborn\] \d\d:\d\d:\d\d\.\d{3} INFO {2}ignoring SIGTERM tx_id=tx-1$/));
-  expect(lines).toContainEqual(expect.stringMatching(/^\[api *\] \d\d:\d\d:\d\d\.\d{3} INFO {2}bye tx_id=tx-1$/));
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^\[stubborn\] \d\d:\d\d:\d\d\.\d{3} INFO {2}ignoring SIGTERM tx_id=tx-1$/),
+  );
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^\[api *\] \d\d:\d\d:\d\d\.\d{3} INFO {2}bye tx_id=tx-1$/),
+  );
   expect(lines.filter((line) => / ready \(says ready\) after /.test(line))).toHaveLength(3);
 });

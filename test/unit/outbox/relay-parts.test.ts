@@ -39,8 +39,16 @@ describe('retryDelayMs', () => {
 
 describe('compareCommitOrder', () => {
   test('orders by txid numerically, then seq (not as text)', () => {
-    const rows = [row({ txid: '100001', seq: '5' }), row({ txid: '99999', seq: '9' }), row({ txid: '100001', seq: '3' })];
-    expect(rows.sort(compareCommitOrder).map((r) => `${r.txid}/${r.seq}`)).toEqual(['99999/9', '100001/3', '100001/5']);
+    const rows = [
+      row({ txid: '100001', seq: '5' }),
+      row({ txid: '99999', seq: '9' }),
+      row({ txid: '100001', seq: '3' }),
+    ];
+    expect(rows.sort(compareCommitOrder).map((r) => `${r.txid}/${r.seq}`)).toEqual([
+      '99999/9',
+      '100001/3',
+      '100001/5',
+    ]);
   });
 });
 
@@ -56,9 +64,13 @@ describe('classifySendError', () => {
     expect(classifySendError(new TypeError('cannot encode'))).toBe('rejected');
   });
   test('an unreachable or struggling broker is not', () => {
-    expect(classifySendError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe('unavailable');
+    expect(classifySendError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe(
+      'unavailable',
+    );
     const notLeader = protocolError('NOT_LEADER_FOR_PARTITION', 6, true);
-    expect(classifySendError(new KafkaJSNumberOfRetriesExceeded(notLeader, { retryCount: 3, retryTime: 1000 }))).toBe('unavailable');
+    expect(
+      classifySendError(new KafkaJSNumberOfRetriesExceeded(notLeader, { retryCount: 3, retryTime: 1000 })),
+    ).toBe('unavailable');
     const fenced = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false);
     expect(classifySendError(fenced)).toBe('unavailable');
   });
@@ -69,7 +81,9 @@ describe('classifySendError', () => {
 
 describe('toKafkaMessage', () => {
   test('key = aggregate id, design.md headers, the row’s own headers carried over', () => {
-    const message = toKafkaMessage(row({ headers: { 'tx-id': 'order-o-1', traceparent: '00-abc-def-01', 'event-id': 'spoofed' } }));
+    const message = toKafkaMessage(
+      row({ headers: { 'tx-id': 'order-o-1', traceparent: '00-abc-def-01', 'event-id': 'spoofed' } }),
+    );
     expect(message.key).toBe('o-1');
     expect(JSON.parse(String(message.value))).toEqual({ orderId: 'o-1' });
     expect(message.headers).toEqual({
@@ -83,15 +97,25 @@ describe('toKafkaMessage', () => {
     });
   });
   test('topic per aggregate type, rows kept in order', () => {
-    const rows = [row({ id: 'a', aggregateType: 'order' }), row({ id: 'b', aggregateType: 'payment' }), row({ id: 'c', aggregateType: 'order' })];
+    const rows = [
+      row({ id: 'a', aggregateType: 'order' }),
+      row({ id: 'b', aggregateType: 'payment' }),
+      row({ id: 'c', aggregateType: 'order' }),
+    ];
     const topics = toTopicMessages(rows);
-    expect(topics.map((t) => [t.topic, t.messages.map((m) => (m.headers as Record<string, string>)['event-id'])])).toEqual([
+    expect(
+      topics.map((t) => [t.topic, t.messages.map((m) => (m.headers as Record<string, string>)['event-id'])]),
+    ).toEqual([
       ['dtx.order.events', ['a', 'c']],
       ['dtx.payment.events', ['b']],
     ]);
   });
   test('groupByAggregate keeps each aggregate’s rows in order', () => {
-    const rows = [row({ id: '1', aggregateId: 'x' }), row({ id: '2', aggregateId: 'y' }), row({ id: '3', aggregateId: 'x' })];
+    const rows = [
+      row({ id: '1', aggregateId: 'x' }),
+      row({ id: '2', aggregateId: 'y' }),
+      row({ id: '3', aggregateId: 'x' }),
+    ];
     expect(groupByAggregate(rows).map((g) => g.map((r) => r.id))).toEqual([['1', '3'], ['2']]);
   });
 });

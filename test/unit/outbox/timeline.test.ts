@@ -20,7 +20,14 @@ describe('decodeEvent', () => {
       'dtx.payment.events',
       2,
       message(
-        { 'event-id': 'e1', 'event-type': 'PaymentCharged', 'aggregate-type': 'payment', 'aggregate-id': 'c1', 'tx-id': 'order-o1', 'occurred-at': '2026-01-02T03:04:05.000Z' },
+        {
+          'event-id': 'e1',
+          'event-type': 'PaymentCharged',
+          'aggregate-type': 'payment',
+          'aggregate-id': 'c1',
+          'tx-id': 'order-o1',
+          'occurred-at': '2026-01-02T03:04:05.000Z',
+        },
         { orderId: 'o1', amount: 100 },
       ),
     );
@@ -48,9 +55,15 @@ describe('decodeEvent', () => {
 describe('orderIdOf', () => {
   const base = decodeEvent('t', 0, message({ 'event-id': 'e' }, {}));
   test('payload orderId first, then an order aggregate id, then the tx id', () => {
-    expect(orderIdOf({ ...base, aggregateType: 'inventory', aggregateId: 'sku-1', payload: { orderId: 'o1' } })).toBe('o1');
+    expect(
+      orderIdOf({ ...base, aggregateType: 'inventory', aggregateId: 'sku-1', payload: { orderId: 'o1' } }),
+    ).toBe('o1');
     expect(orderIdOf({ ...base, aggregateType: 'order', aggregateId: 'o2', payload: {} })).toBe('o2');
-    expect(orderIdOf({ ...base, aggregateType: 'coupon', aggregateId: 'SAVE', payload: {}, txId: 'order-o3' })).toBe('o3');
-    expect(orderIdOf({ ...base, aggregateType: 'inventory', aggregateId: 'sku-1', payload: { sku: 'sku-1' } })).toBeUndefined();
+    expect(
+      orderIdOf({ ...base, aggregateType: 'coupon', aggregateId: 'SAVE', payload: {}, txId: 'order-o3' }),
+    ).toBe('o3');
+    expect(
+      orderIdOf({ ...base, aggregateType: 'inventory', aggregateId: 'sku-1', payload: { sku: 'sku-1' } }),
+    ).toBeUndefined();
   });
 });

@@ -2,8 +2,23 @@
 import { BusinessRejectionError } from '../../../services/rpc/errors';
 import { checkEligible, computeDiscount, type CouponTerms } from '../../../services/coupon/discount';
 
-const fixed: CouponTerms = { code: 'F', ownerCustomerId: '', discountType: 'FIXED', amountOff: 500, percentOff: 0, maxDiscount: 0, minOrderAmount: 0 };
-const percent: CouponTerms = { ...fixed, code: 'P', discountType: 'PERCENT', amountOff: 0, percentOff: 15, maxDiscount: 0 };
+const fixed: CouponTerms = {
+  code: 'F',
+  ownerCustomerId: '',
+  discountType: 'FIXED',
+  amountOff: 500,
+  percentOff: 0,
+  maxDiscount: 0,
+  minOrderAmount: 0,
+};
+const percent: CouponTerms = {
+  ...fixed,
+  code: 'P',
+  discountType: 'PERCENT',
+  amountOff: 0,
+  percentOff: 15,
+  maxDiscount: 0,
+};
 
 test('FIXED takes amount_off, never more than the order', () => {
   expect(computeDiscount(fixed, 2000)).toBe(500);
@@ -36,7 +51,9 @@ test('eligibility: state, owner, expiry (exclusive), minimum (inclusive)', () =>
   const now = Date.parse('2030-06-01T00:00:00Z');
   const owned = { ...fixed, ownerCustomerId: 'alice', minOrderAmount: 1000, expiresAt: now + 1 };
   expect(reason(() => checkEligible(owned, 'AVAILABLE', 'alice', 1000, now))).toBeUndefined();
-  expect(reason(() => checkEligible(owned, 'USED', 'alice', 1000, now))).toMatch(/^COUPON_UNAVAILABLE: .*is USED/);
+  expect(reason(() => checkEligible(owned, 'USED', 'alice', 1000, now))).toMatch(
+    /^COUPON_UNAVAILABLE: .*is USED/,
+  );
   expect(reason(() => checkEligible(owned, 'FROZEN', 'alice', 1000, now))).toMatch(/is FROZEN/);
   expect(reason(() => checkEligible(owned, 'AVAILABLE', 'bob', 1000, now))).toMatch(/another customer/);
   expect(reason(() => checkEligible(owned, 'AVAILABLE', 'alice', 999, now))).toMatch(/at least 1000/);

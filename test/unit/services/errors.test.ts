@@ -19,7 +19,11 @@ function received(status: ReturnType<typeof toGrpcStatus>): grpc.ServiceError {
 }
 
 test('InvalidArgumentError -> INVALID_ARGUMENT with dtx-field; not transient', () => {
-  expect(describeGrpcError(received(toGrpcStatus(new InvalidArgumentError('items[0].quantity', 'must be a positive integer'))))).toMatchObject({
+  expect(
+    describeGrpcError(
+      received(toGrpcStatus(new InvalidArgumentError('items[0].quantity', 'must be a positive integer'))),
+    ),
+  ).toMatchObject({
     code: grpc.status.INVALID_ARGUMENT,
     type: 'InvalidArgument',
     field: 'items[0].quantity',
@@ -36,11 +40,18 @@ test('NotFoundError / AlreadyExistsError carry the resource and its id', () => {
     resourceId: 'MUG-1',
     transient: false,
   });
-  expect(describeGrpcError(received(toGrpcStatus(new AlreadyExistsError('coupon', 'SAVE'))))).toMatchObject({ codeName: 'ALREADY_EXISTS', type: 'AlreadyExists' });
+  expect(describeGrpcError(received(toGrpcStatus(new AlreadyExistsError('coupon', 'SAVE'))))).toMatchObject({
+    codeName: 'ALREADY_EXISTS',
+    type: 'AlreadyExists',
+  });
 });
 
 test('BusinessRejectionError -> FAILED_PRECONDITION whose type is the reason', () => {
-  expect(describeGrpcError(received(toGrpcStatus(new BusinessRejectionError('INSUFFICIENT_FUNDS', 'wallet has 5'))))).toMatchObject({
+  expect(
+    describeGrpcError(
+      received(toGrpcStatus(new BusinessRejectionError('INSUFFICIENT_FUNDS', 'wallet has 5'))),
+    ),
+  ).toMatchObject({
     code: grpc.status.FAILED_PRECONDITION,
     reason: 'INSUFFICIENT_FUNDS',
     type: 'INSUFFICIENT_FUNDS',
@@ -70,5 +81,9 @@ test.each([
 });
 
 test('a non-gRPC error is UNKNOWN and not transient', () => {
-  expect(describeGrpcError(new TypeError('bad'))).toMatchObject({ codeName: 'UNKNOWN', message: 'bad', transient: false });
+  expect(describeGrpcError(new TypeError('bad'))).toMatchObject({
+    codeName: 'UNKNOWN',
+    message: 'bad',
+    transient: false,
+  });
 });

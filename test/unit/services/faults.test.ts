@@ -4,11 +4,18 @@ import { ConfigError } from '../../../common/config';
 import { faultsFor, fires, parseFaults } from '../../../services/rpc/faults';
 import { parseRelayFaults } from '../../../workers/outbox/faults';
 
-const methods = (service: string) => (service === 'payment' ? ['Charge', 'Refund', 'GetWallet'] : ['Reserve', 'GetStock']);
+const methods = (service: string) =>
+  service === 'payment' ? ['Charge', 'Refund', 'GetWallet'] : ['Reserve', 'GetStock'];
 
 test('parses the three modes of the design example', () => {
-  expect(parseFaults('payment.Charge=unavailable:0.3,inventory.Reserve=delay:2000,coupon.Redeem=lose-response:1')).toEqual([
-    { service: 'payment', method: 'Charge', fault: { kind: 'fail', code: grpc.status.UNAVAILABLE, codeName: 'UNAVAILABLE', rate: 0.3 } },
+  expect(
+    parseFaults('payment.Charge=unavailable:0.3,inventory.Reserve=delay:2000,coupon.Redeem=lose-response:1'),
+  ).toEqual([
+    {
+      service: 'payment',
+      method: 'Charge',
+      fault: { kind: 'fail', code: grpc.status.UNAVAILABLE, codeName: 'UNAVAILABLE', rate: 0.3 },
+    },
     { service: 'inventory', method: 'Reserve', fault: { kind: 'delay', ms: 2000, rate: 1 } },
     { service: 'coupon', method: 'Redeem', fault: { kind: 'lose-response', rate: 1 } },
   ]);
@@ -20,8 +27,14 @@ test('empty spec = no faults; spaces and empty entries are ignored', () => {
 });
 
 test('codes are any gRPC status name, case-insensitive, dashes allowed; delay takes an optional rate', () => {
-  expect(parseFaults('payment.Charge=DEADLINE-EXCEEDED:1')[0].fault).toMatchObject({ kind: 'fail', code: grpc.status.DEADLINE_EXCEEDED });
-  expect(parseFaults('payment.Charge=resource_exhausted:0')[0].fault).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED, rate: 0 });
+  expect(parseFaults('payment.Charge=DEADLINE-EXCEEDED:1')[0].fault).toMatchObject({
+    kind: 'fail',
+    code: grpc.status.DEADLINE_EXCEEDED,
+  });
+  expect(parseFaults('payment.Charge=resource_exhausted:0')[0].fault).toMatchObject({
+    code: grpc.status.RESOURCE_EXHAUSTED,
+    rate: 0,
+  });
   expect(parseFaults('payment.Charge=delay:50:0.25')[0].fault).toEqual({ kind: 'delay', ms: 50, rate: 0.25 });
 });
 
@@ -76,7 +89,11 @@ test('fires: rate 1 always, 0 never, otherwise by the random draw', () => {
 test("the relay's rules share DTX_FAULTS: the services skip them, the relay parses them", () => {
   const spec = 'payment.Charge=unavailable:0.5,relay.afterSend=crash:1';
   expect(parseFaults(spec)).toEqual([
-    { service: 'payment', method: 'Charge', fault: { kind: 'fail', code: grpc.status.UNAVAILABLE, codeName: 'UNAVAILABLE', rate: 0.5 } },
+    {
+      service: 'payment',
+      method: 'Charge',
+      fault: { kind: 'fail', code: grpc.status.UNAVAILABLE, codeName: 'UNAVAILABLE', rate: 0.5 },
+    },
   ]);
   expect(() => parseRelayFaults(spec)).not.toThrow();
   expect(() => parseRelayFaults('relay.afterSend=explode:1')).toThrow(/DTX_FAULTS/);

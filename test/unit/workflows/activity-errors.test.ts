@@ -4,7 +4,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { grpcCall } from '../../../activities/grpc-call';
 
-function serviceError(code: grpc.status, details: string, meta: Record<string, string> = {}): grpc.ServiceError {
+function serviceError(
+  code: grpc.status,
+  details: string,
+  meta: Record<string, string> = {},
+): grpc.ServiceError {
   const metadata = new grpc.Metadata();
   for (const [key, value] of Object.entries(meta)) metadata.set(key, value);
   return Object.assign(new Error(details), { code, details, metadata });
@@ -40,5 +44,7 @@ test.each([
 
 test('a successful call resolves with its response', async () => {
   const env = new MockActivityEnvironment();
-  await expect(env.run(() => grpcCall('inventory.Quote', () => Promise.resolve({ subtotal: 5 })))).resolves.toEqual({ subtotal: 5 });
+  await expect(
+    env.run(() => grpcCall('inventory.Quote', () => Promise.resolve({ subtotal: 5 }))),
+  ).resolves.toEqual({ subtotal: 5 });
 });

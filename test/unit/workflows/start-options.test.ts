@@ -3,7 +3,12 @@ import { TASK_QUEUE } from '../../../workflows/names';
 import { CUSTOMER_ID, ORDER_ID, TX_MODE, TX_STATUS } from '../../../workflows/search-attributes';
 import { workflowStartOptions } from '../../../workflows/start-options';
 
-const input = { orderId: 'o-1', customerId: 'c-1', items: [{ sku: 'sku-a', quantity: 2 }], couponCode: 'SAVE5' };
+const input = {
+  orderId: 'o-1',
+  customerId: 'c-1',
+  items: [{ sku: 'sku-a', quantity: 2 }],
+  couponCode: 'SAVE5',
+};
 
 test('id, task queue, args, search attributes, memo, static summary and details', () => {
   const options = workflowStartOptions('tcc', { ...input, tryTimeoutMs: 3000 });

@@ -6,7 +6,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { Connection, type Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../../../../common/config';
 import type { Knex } from '../../../../common/db';
 import { temporalConnectionOptions } from '../../../../common/temporal';
@@ -27,7 +33,9 @@ function quietWorkerRuntime(): void {
   try {
     Runtime.install({
       logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+      },
     });
   } catch {
     // already installed by an earlier test file in this process
@@ -41,7 +49,14 @@ const KEYWORD = 2;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
 function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+  const quiet = {
+    log: () => undefined,
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: console.error,
+  };
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../../../workflows'), logger: quiet });
   return bundle;
 }
@@ -76,7 +91,9 @@ async function ensureSearchAttributes(config: Config): Promise<void> {
   try {
     const namespace = config.temporal.namespace;
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(name in (existing.customAttributes ?? {})));
+    const missing = Object.keys(SEARCH_ATTRIBUTES).filter(
+      (name) => !(name in (existing.customAttributes ?? {})),
+    );
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,
@@ -94,9 +111,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   await ensureSearchAttributes(base);
   const services = {} as Record<ServiceName, RunningService>;
   for (const name of SERVICE_NAMES) {
-    services[name] = await startService(name, { address: '127.0.0.1:0', faults: options.faults?.[name] ?? '', logger: silent });
+    services[name] = await startService(name, {
+      address: '127.0.0.1:0',
+      faults: options.faults?.[name] ?? '',
+      logger: silent,
+    });
   }
-  const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [s, services[s].address])) as Record<ServiceName, string>;
+  const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [s, services[s].address])) as Record<
+    ServiceName,
+    string
+  >;
   const config: Config = { ...base, serviceAddresses: addresses };
   const taskQueue = options.taskQueue ?? `test-api-${randomUUID()}`;
 
@@ -175,7 +199,11 @@ export async function seed(
     await call(clients.inventory, 'setStock', { sku, available: options.stock ?? 10 });
   }
   const coupon = uid('CPN').toUpperCase();
-  await call(clients.coupon, 'issueCoupon', { code: coupon, discountType: 'FIXED', amountOff: options.couponOff ?? 200 });
+  await call(clients.coupon, 'issueCoupon', {
+    code: coupon,
+    discountType: 'FIXED',
+    amountOff: options.couponOff ?? 200,
+  });
   if ((options.balance ?? 100_000) > 0) {
     await call(clients.payment, 'credit', {
       branch: { txId: `seed-${customer}`, branchId: 'credit' },
@@ -187,13 +215,27 @@ export async function seed(
 }
 
 /** Stock rows of the SKUs, by SKU. */
-export async function stockOf(db: Knex, skus: string[]): Promise<Record<string, { available: number; frozen: number; sold: number }>> {
-  const rows = await db('stock').whereIn('sku', skus).select<{ sku: string; available: string; frozen: string; sold: string }[]>('*');
-  return Object.fromEntries(rows.map((r) => [r.sku, { available: Number(r.available), frozen: Number(r.frozen), sold: Number(r.sold) }]));
+export async function stockOf(
+  db: Knex,
+  skus: string[],
+): Promise<Record<string, { available: number; frozen: number; sold: number }>> {
+  const rows = await db('stock')
+    .whereIn('sku', skus)
+    .select<{ sku: string; available: string; frozen: string; sold: string }[]>('*');
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.sku,
+      { available: Number(r.available), frozen: Number(r.frozen), sold: Number(r.sold) },
+    ]),
+  );
 }
 
 /** Polls `probe` until it returns a value that is not undefined (the last error in the failure message). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -203,7 +245,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     } catch (error) {
       last = error;
     }
-    if (Date.now() > until) throw new Error(`${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`);
+    if (Date.now() > until)
+      throw new Error(
+        `${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

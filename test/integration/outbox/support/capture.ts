@@ -85,7 +85,8 @@ export async function captureMessages(
     async waitFor(done, what, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!done(messages)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (captured ${messages.length} messages)`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what} (captured ${messages.length} messages)`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

@@ -65,7 +65,11 @@ export function expectedOrder(rows: readonly StoredRow[]): Map<string, string[]>
 }
 
 /** Polls `check` until it returns true; throws `what` after `timeoutMs` (a liveness bound, not a speed claim). */
-export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

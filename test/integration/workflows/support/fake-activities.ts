@@ -78,7 +78,9 @@ export class FakeServices {
     }
     if (behavior?.kind === 'fail') {
       const message = `fake ${name} failed: ${behavior.type}`;
-      throw behavior.retryable ? ApplicationFailure.retryable(message, behavior.type) : ApplicationFailure.nonRetryable(message, behavior.type);
+      throw behavior.retryable
+        ? ApplicationFailure.retryable(message, behavior.type)
+        : ApplicationFailure.nonRetryable(message, behavior.type);
     }
   }
 
@@ -95,14 +97,21 @@ export class FakeServices {
     return {
       quoteItems: async ({ items }) => {
         await this.perform('quoteItems');
-        const lines = items.map((i) => ({ sku: i.sku, name: `product ${i.sku}`, quantity: i.quantity, unitPrice: UNIT_PRICE, lineTotal: UNIT_PRICE * i.quantity }));
+        const lines = items.map((i) => ({
+          sku: i.sku,
+          name: `product ${i.sku}`,
+          quantity: i.quantity,
+          unitPrice: UNIT_PRICE,
+          lineTotal: UNIT_PRICE * i.quantity,
+        }));
         return { lines, subtotal: lines.reduce((sum, l) => sum + l.lineTotal, 0) };
       },
       quoteCoupon: async ({ code, orderAmount }) => {
         await this.perform('quoteCoupon');
         return { discount: code === FULL_COVER_COUPON ? orderAmount : COUPON_DISCOUNT };
       },
-      createOrder: async ({ lines, discount }) => order('createOrder', lines.reduce((sum, l) => sum + l.lineTotal, 0) - discount),
+      createOrder: async ({ lines, discount }) =>
+        order('createOrder', lines.reduce((sum, l) => sum + l.lineTotal, 0) - discount),
       confirmOrder: async () => order('confirmOrder', 0),
       cancelOrder: async () => order('cancelOrder', 0),
       reserveStock: () => outcome('reserveStock'),

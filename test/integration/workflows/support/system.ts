@@ -38,8 +38,12 @@ export interface System {
 export async function startSystem(options: { activityOptions?: ActivityOptions } = {}): Promise<System> {
   const base = loadConfig();
   const services = {} as Record<ServiceName, RunningService>;
-  for (const name of SERVICE_NAMES) services[name] = await startService(name, { address: '127.0.0.1:0', faults: '', logger: silent });
-  const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [s, services[s].address])) as Record<ServiceName, string>;
+  for (const name of SERVICE_NAMES)
+    services[name] = await startService(name, { address: '127.0.0.1:0', faults: '', logger: silent });
+  const addresses = Object.fromEntries(SERVICE_NAMES.map((s) => [s, services[s].address])) as Record<
+    ServiceName,
+    string
+  >;
   const config: Config = { ...base, serviceAddresses: addresses };
 
   const connection = await Connection.connect(temporalConnectionOptions(config));
@@ -66,7 +70,8 @@ export async function startSystem(options: { activityOptions?: ActivityOptions }
       await services[service].stop(500);
       services[service] = await startService(service, { address, faults, logger: silent, migrate: false });
     },
-    start: (mode, input) => client.workflow.start(WORKFLOW_TYPES[mode], workflowStartOptions(mode, input, { taskQueue })),
+    start: (mode, input) =>
+      client.workflow.start(WORKFLOW_TYPES[mode], workflowStartOptions(mode, input, { taskQueue })),
     async stop() {
       orchestrator.worker.shutdown();
       await running;
@@ -103,7 +108,11 @@ export async function seed(clients: ServiceClients, balance = 100_000): Promise<
   const coupon = uid('CPN').toUpperCase();
   const couponOff = 200;
   await call(clients.coupon, 'issueCoupon', { code: coupon, discountType: 'FIXED', amountOff: couponOff });
-  await call(clients.payment, 'credit', { branch: { txId: `seed-${customer}`, branchId: 'credit' }, customerId: customer, amount: balance });
+  await call(clients.payment, 'credit', {
+    branch: { txId: `seed-${customer}`, branchId: 'credit' },
+    customerId: customer,
+    amount: balance,
+  });
   return { customer, skus, coupon, couponOff };
 }
 
@@ -120,23 +129,50 @@ export interface Truth {
 }
 
 export async function truthOf(system: System, shop: Shop, orderId: string, txId: string): Promise<Truth> {
-  const order = await system.db('order')('orders').where({ order_id: orderId }).first<{ status: string; total: string } | undefined>();
-  const stockRows = await system.db('inventory')('stock').whereIn('sku', shop.skus).select<{ sku: string; available: string; frozen: string; sold: string }[]>();
-  const coupon = await system.db('coupon')('coupons').where({ code: shop.coupon }).first<{ state: string; tx_id: string | null }>();
-  const wallet = await system.db('payment')('wallets').where({ customer_id: shop.customer }).first<{ balance: string; frozen: string }>();
+  const order = await system
+    .db('order')('orders')
+    .where({ order_id: orderId })
+    .first<{ status: string; total: string } | undefined>();
+  const stockRows = await system
+    .db('inventory')('stock')
+    .whereIn('sku', shop.skus)
+    .select<{ sku: string; available: string; frozen: string; sold: string }[]>();
+  const coupon = await system
+    .db('coupon')('coupons')
+    .where({ code: shop.coupon })
+    .first<{ state: string; tx_id: string | null }>();
+  const wallet = await system
+    .db('payment')('wallets')
+    .where({ customer_id: shop.customer })
+    .first<{ balance: string; frozen: string }>();
   const barrier = {} as Truth['barrier'];
   const events = {} as Truth['events'];
   for (const service of SERVICE_NAMES) {
-    const rows = await system.db(service)('tx_barrier').where({ tx_id: txId }).select<{ branch_id: string; op: string; reason: string }[]>();
+    const rows = await system
+      .db(service)('tx_barrier')
+      .where({ tx_id: txId })
+      .select<{ branch_id: string; op: string; reason: string }[]>();
     barrier[service] = rows
-      .map((r) => `${r.branch_id}:${r.op}${(r.op === 'action' || r.op === 'try') && r.reason !== '' ? '+empty' : ''}`)
+      .map(
+        (r) =>
+          `${r.branch_id}:${r.op}${(r.op === 'action' || r.op === 'try') && r.reason !== '' ? '+empty' : ''}`,
+      )
       .sort();
-    const outbox = await system.db(service)('outbox').whereRaw(`headers->>'tx-id' = ?`, [txId]).orderBy('seq').select<{ event_type: string }[]>('event_type');
+    const outbox = await system
+      .db(service)('outbox')
+      .whereRaw(`headers->>'tx-id' = ?`, [txId])
+      .orderBy('seq')
+      .select<{ event_type: string }[]>('event_type');
     events[service] = outbox.map((r) => r.event_type);
   }
   return {
     order: order && { status: order.status, total: Number(order.total) },
-    stock: Object.fromEntries(stockRows.map((r) => [r.sku, { available: Number(r.available), frozen: Number(r.frozen), sold: Number(r.sold) }])),
+    stock: Object.fromEntries(
+      stockRows.map((r) => [
+        r.sku,
+        { available: Number(r.available), frozen: Number(r.frozen), sold: Number(r.sold) },
+      ]),
+    ),
     coupon: { state: coupon.state, txId: coupon.tx_id },
     wallet: { balance: Number(wallet.balance), frozen: Number(wallet.frozen) },
     barrier,

@@ -1,7 +1,13 @@
 /** Test plumbing for workflow tests: connections to the stack's Temporal server, a worker on a unique task queue. */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { loadConfig } from '../../../../common/config';
 import { temporalConnectionOptions } from '../../../../common/temporal';
 import { txStateQuery, type TxState } from '../../../../workflows/contract';
@@ -15,7 +21,10 @@ const INDEXED_VALUE_TYPE_KEYWORD = 2;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file (webpack takes a few seconds). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../../../workflows'),
+    logger: quietLogger,
+  });
   return bundle;
 }
 
@@ -32,7 +41,9 @@ const quietLogger = {
 export async function ensureSearchAttributes(connection: Connection): Promise<void> {
   const namespace = config.temporal.namespace;
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(name in (existing.customAttributes ?? {})));
+  const missing = Object.keys(SEARCH_ATTRIBUTES).filter(
+    (name) => !(name in (existing.customAttributes ?? {})),
+  );
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
     namespace,
@@ -49,7 +60,9 @@ export interface TestTemporal {
 }
 
 /** A client and a running worker on a fresh task queue. */
-export async function startTestWorker(options: Pick<WorkerOptions, 'activities'> & Partial<WorkerOptions>): Promise<TestTemporal> {
+export async function startTestWorker(
+  options: Pick<WorkerOptions, 'activities'> & Partial<WorkerOptions>,
+): Promise<TestTemporal> {
   const connectionOptions = temporalConnectionOptions(config);
   const clientConnection = await Connection.connect(connectionOptions);
   await ensureSearchAttributes(clientConnection);
