@@ -2,36 +2,23 @@
  * placeOrderSaga's logic with FAKE activities on the real Temporal dev server: the calls it makes (order and
  * count), the result, txState and the TxStatus search attribute at each stage.
  */
-import { WORKFLOW_TYPES } from '../../../workflows/names';
 import type { PlaceOrderInput, PlaceOrderResult } from '../../../workflows/contract';
-import { workflowStartOptions } from '../../../workflows/start-options';
 import {
   block,
   fail,
-  FakeServices,
+  fakeOrderHarness,
+  FAST_RETRY,
   Gate,
   UNIT_PRICE,
   COUPON_DISCOUNT,
   FULL_COVER_COUPON,
   type ActivityName,
-  type Behavior,
 } from './support/fake-activities';
-import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
+import { txStatusOf, uniqueId, waitForTxState } from './support/temporal';
 
 jest.setTimeout(60_000);
 
-const fakes = new FakeServices();
-let temporal: TestTemporal;
-
-beforeAll(async () => {
-  temporal = await startTestWorker({ activities: fakes.activities });
-});
-afterAll(async () => {
-  await temporal?.close();
-});
-
-/** Short backoffs and 3 forward attempts keep the tests fast. */
-const FAST = { initialIntervalMs: 20, maximumIntervalMs: 100, forwardMaximumAttempts: 3 };
+const { fakes, start } = fakeOrderHarness('saga');
 
 function input(withCoupon = true): PlaceOrderInput {
   return {
@@ -42,14 +29,8 @@ function input(withCoupon = true): PlaceOrderInput {
       { sku: 'sku-b', quantity: 1 },
     ],
     couponCode: withCoupon ? 'SAVE5' : undefined,
-    retry: FAST,
+    retry: FAST_RETRY,
   };
-}
-
-async function start(order: PlaceOrderInput, script: Partial<Record<ActivityName, Behavior[]>> = {}) {
-  const options = workflowStartOptions('saga', order, { taskQueue: temporal.taskQueue });
-  fakes.script(options.workflowId, script);
-  return temporal.client.workflow.start(WORKFLOW_TYPES.saga, options);
 }
 
 const FORWARD: ActivityName[] = [

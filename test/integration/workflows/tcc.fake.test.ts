@@ -2,35 +2,23 @@
  * placeOrderTcc's logic with FAKE activities on the real Temporal dev server: tries in parallel under a deadline,
  * confirm all or cancel all (each participant once), txState and TxStatus at each stage.
  */
-import { WORKFLOW_TYPES } from '../../../workflows/names';
 import type { PlaceOrderInput } from '../../../workflows/contract';
-import { workflowStartOptions } from '../../../workflows/start-options';
 import {
   block,
   fail,
-  FakeServices,
+  fakeOrderHarness,
+  FAST_RETRY,
   Gate,
   UNIT_PRICE,
   COUPON_DISCOUNT,
   FULL_COVER_COUPON,
   type ActivityName,
-  type Behavior,
 } from './support/fake-activities';
-import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
+import { txStatusOf, uniqueId, waitForTxState } from './support/temporal';
 
 jest.setTimeout(60_000);
 
-const fakes = new FakeServices();
-let temporal: TestTemporal;
-
-beforeAll(async () => {
-  temporal = await startTestWorker({ activities: fakes.activities });
-});
-afterAll(async () => {
-  await temporal?.close();
-});
-
-const FAST = { initialIntervalMs: 20, maximumIntervalMs: 100, forwardMaximumAttempts: 3 };
+const { fakes, start } = fakeOrderHarness('tcc');
 
 function input(withCoupon = true, tryTimeoutMs = 10_000): PlaceOrderInput {
   return {
@@ -39,14 +27,8 @@ function input(withCoupon = true, tryTimeoutMs = 10_000): PlaceOrderInput {
     items: [{ sku: 'sku-a', quantity: 3 }],
     couponCode: withCoupon ? 'SAVE5' : undefined,
     tryTimeoutMs,
-    retry: FAST,
+    retry: FAST_RETRY,
   };
-}
-
-async function start(order: PlaceOrderInput, script: Partial<Record<ActivityName, Behavior[]>> = {}) {
-  const options = workflowStartOptions('tcc', order, { taskQueue: temporal.taskQueue });
-  fakes.script(options.workflowId, script);
-  return temporal.client.workflow.start(WORKFLOW_TYPES.tcc, options);
 }
 
 const PREFIX: ActivityName[] = ['quoteItems', 'quoteCoupon', 'createOrder'];

@@ -5,6 +5,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { OrderActivities, Outcome } from '../../../../activities';
+import type { PlaceOrderInput } from '../../../../workflows/contract';
+import { WORKFLOW_TYPES, type TxMode } from '../../../../workflows/names';
+import { workflowStartOptions } from '../../../../workflows/start-options';
+import { startTestWorker, type TestTemporal } from './temporal';
 
 export type ActivityName = keyof OrderActivities;
 
@@ -131,4 +135,29 @@ export class FakeServices {
       cancelPayment: () => outcome('cancelPayment'),
     };
   })();
+}
+
+/** Short backoffs and 3 forward attempts keep the fake-activity tests fast. */
+export const FAST_RETRY = { initialIntervalMs: 20, maximumIntervalMs: 100, forwardMaximumAttempts: 3 };
+
+/**
+ * A test file's fake-activity setup: one worker with the fakes on a unique task queue for the whole file
+ * (registered with beforeAll/afterAll), and `start`, which scripts the fakes for a workflow and starts it.
+ */
+export function fakeOrderHarness(mode: TxMode) {
+  const fakes = new FakeServices();
+  let temporal: TestTemporal | undefined;
+  beforeAll(async () => {
+    temporal = await startTestWorker({ activities: fakes.activities });
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+  async function start(order: PlaceOrderInput, script: Partial<Record<ActivityName, Behavior[]>> = {}) {
+    if (!temporal) throw new Error('the fake worker is not started (call start inside a test)');
+    const options = workflowStartOptions(mode, order, { taskQueue: temporal.taskQueue });
+    fakes.script(options.workflowId, script);
+    return temporal.client.workflow.start(WORKFLOW_TYPES[mode], options);
+  }
+  return { fakes, start };
 }
