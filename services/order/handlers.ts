@@ -1,6 +1,8 @@
 /** The OrderService RPCs: CreateOrder (action), ConfirmOrder (the pivot, action), CancelOrder (compensate), reads. */
 import type { Knex } from 'knex';
 import type { Order } from '../../proto/gen/dtx/v1/Order';
+import type { OrderBranchRequest__Output } from '../../proto/gen/dtx/v1/OrderBranchRequest';
+import type { OrderResult } from '../../proto/gen/dtx/v1/OrderResult';
 import type { OrderServiceHandlers } from '../../proto/gen/dtx/v1/OrderService';
 import { withBarrier } from '../barrier';
 import { emitEvent } from '../lib/events';
@@ -52,6 +54,41 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
     return order ? toProto(order) : null;
   }
 
+  /** The pivot and the compensation: PENDING → CONFIRMED or CANCELLED under the barrier, with its event. */
+  async function leavePending(
+    request: OrderBranchRequest__Output,
+    ctx: CallContext,
+    op: 'action' | 'compensate',
+    to: 'CONFIRMED' | 'CANCELLED',
+    eventType: 'OrderConfirmed' | 'OrderCancelled',
+  ): Promise<OrderResult> {
+    const input = validateOrderBranch(request);
+    // only a cancel records why; a confirm has nothing to explain
+    const reason = to === 'CANCELLED' ? input.reason : '';
+    const { outcome, value } = await withBarrier(
+      db,
+      input.branch,
+      op,
+      reason,
+      async (trx) => {
+        const order = await requireOrder(trx, input.orderId, input.branch.txId);
+        if (order.status !== 'PENDING') {
+          throw new BusinessRejectionError(
+            order.status === 'CANCELLED' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING',
+            `order ${order.orderId} is ${order.status}`,
+          );
+        }
+        await setStatus(trx, order.orderId, to, reason);
+        const changed = (await findOrder(trx, order.orderId))!;
+        const extra = to === 'CANCELLED' ? { reason } : {};
+        await emitEvent(trx, ctx, 'order', order.orderId, eventType, orderPayload(changed, extra));
+        return toProto(changed);
+      },
+      (trx) => current(trx, input.orderId),
+    );
+    return { outcome, order: value };
+  }
+
   return {
     CreateOrder: async (request, ctx: CallContext) => {
       const input = validateCreateOrder(request);
@@ -79,63 +116,8 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
       return { outcome, order: value };
     },
 
-    ConfirmOrder: async (request, ctx) => {
-      const input = validateOrderBranch(request);
-      const { outcome, value } = await withBarrier(
-        db,
-        input.branch,
-        'action',
-        '',
-        async (trx) => {
-          const order = await requireOrder(trx, input.orderId, input.branch.txId);
-          if (order.status === 'CANCELLED')
-            throw new BusinessRejectionError('ALREADY_CANCELLED', `order ${order.orderId} is cancelled`);
-          if (order.status !== 'PENDING')
-            throw new BusinessRejectionError(
-              'ORDER_NOT_PENDING',
-              `order ${order.orderId} is ${order.status}`,
-            );
-          await setStatus(trx, order.orderId, 'CONFIRMED');
-          const confirmed = (await findOrder(trx, order.orderId))!;
-          await emitEvent(trx, ctx, 'order', order.orderId, 'OrderConfirmed', orderPayload(confirmed));
-          return toProto(confirmed);
-        },
-        (trx) => current(trx, input.orderId),
-      );
-      return { outcome, order: value };
-    },
-
-    CancelOrder: async (request, ctx) => {
-      const input = validateOrderBranch(request);
-      const { outcome, value } = await withBarrier(
-        db,
-        input.branch,
-        'compensate',
-        input.reason,
-        async (trx) => {
-          const order = await requireOrder(trx, input.orderId, input.branch.txId);
-          if (order.status !== 'PENDING') {
-            throw new BusinessRejectionError(
-              order.status === 'CANCELLED' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING',
-              `order ${order.orderId} is ${order.status}`,
-            );
-          }
-          await setStatus(trx, order.orderId, 'CANCELLED', input.reason);
-          const cancelled = (await findOrder(trx, order.orderId))!;
-          await emitEvent(
-            trx,
-            ctx,
-            'order',
-            order.orderId,
-            'OrderCancelled',
-            orderPayload(cancelled, { reason: input.reason }),
-          );
-          return toProto(cancelled);
-        },
-        (trx) => current(trx, input.orderId),
-      );
-      return { outcome, order: value };
-    },
+    ConfirmOrder: (request, ctx) => leavePending(request, ctx, 'action', 'CONFIRMED', 'OrderConfirmed'),
+    CancelOrder: (request, ctx) => leavePending(request, ctx, 'compensate', 'CANCELLED', 'OrderCancelled'),
 
     GetOrder: async (request) => {
       const orderId = validateGetOrder(request);
