@@ -4,6 +4,8 @@
  * (protobuf truncates them client-side), so fractions are covered by the validator unit tests.
  */
 import type { ServiceName } from '../../../common/config';
+import type { CreateOrderRequest } from '../../../proto/gen/dtx/v1/CreateOrderRequest';
+import type { ReserveRequest } from '../../../proto/gen/dtx/v1/ReserveRequest';
 import { call } from '../../../services/rpc/clients';
 import { barrierOf, failure, outboxOfTx, startHarness, uid, type Harness } from './harness';
 
@@ -40,121 +42,82 @@ beforeAll(async () => {
 type Case = [name: string, service: ServiceName, run: () => Promise<unknown>, field: string];
 const line = { sku: 'A', quantity: 1, unitPrice: 100 };
 
+/** A valid Reserve call with `patch` applied (lazy: the SKU exists only after beforeAll); undefined drops a field. */
+const reserveWith = (patch: () => Partial<ReserveRequest>) => () =>
+  call(h.clients.inventory, 'reserve', {
+    branch: b,
+    orderId: 'o',
+    items: [{ sku, quantity: 1 }],
+    ...patch(),
+  });
+/** A valid CreateOrder call with `patch` applied; undefined drops a field. */
+const createOrderWith = (patch: () => Partial<CreateOrderRequest>) => () =>
+  call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line], ...patch() });
+
 const cases: Case[] = [
   // inventory
-  [
-    'Reserve without branch',
-    'inventory',
-    () => call(h.clients.inventory, 'reserve', { orderId: 'o', items: [{ sku, quantity: 1 }] }),
-    'branch',
-  ],
-  [
-    'Reserve without tx_id',
-    'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', {
-        branch: { branchId: 'x' },
-        orderId: 'o',
-        items: [{ sku, quantity: 1 }],
-      }),
-    'branch.tx_id',
-  ],
+  ['Reserve without branch', 'inventory', reserveWith(() => ({ branch: undefined })), 'branch'],
+  ['Reserve without tx_id', 'inventory', reserveWith(() => ({ branch: { branchId: 'x' } })), 'branch.tx_id'],
   [
     'Reserve without branch_id',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', {
-        branch: { txId: TX },
-        orderId: 'o',
-        items: [{ sku, quantity: 1 }],
-      }),
+    reserveWith(() => ({ branch: { txId: TX } })),
     'branch.branch_id',
   ],
   [
     'Reserve with a 129-char tx_id',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', {
-        branch: { txId: long, branchId: 'x' },
-        orderId: 'o',
-        items: [{ sku, quantity: 1 }],
-      }),
+    reserveWith(() => ({ branch: { txId: long, branchId: 'x' } })),
     'branch.tx_id',
   ],
-  [
-    'Reserve without order_id',
-    'inventory',
-    () => call(h.clients.inventory, 'reserve', { branch: b, items: [{ sku, quantity: 1 }] }),
-    'order_id',
-  ],
-  [
-    'Reserve with no items',
-    'inventory',
-    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [] }),
-    'items',
-  ],
-  [
-    'Reserve with 101 items',
-    'inventory',
-    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: tooManyItems }),
-    'items',
-  ],
+  ['Reserve without order_id', 'inventory', reserveWith(() => ({ orderId: undefined })), 'order_id'],
+  ['Reserve with no items', 'inventory', reserveWith(() => ({ items: [] })), 'items'],
+  ['Reserve with 101 items', 'inventory', reserveWith(() => ({ items: tooManyItems })), 'items'],
   [
     'Reserve quantity 0',
     'inventory',
-    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: 0 }] }),
+    reserveWith(() => ({ items: [{ sku, quantity: 0 }] })),
     'items[0].quantity',
   ],
   [
     'Reserve quantity -2',
     'inventory',
-    () => call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku, quantity: -2 }] }),
+    reserveWith(() => ({ items: [{ sku, quantity: -2 }] })),
     'items[0].quantity',
   ],
   [
     'Reserve quantity above the maximum',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', {
-        branch: b,
-        orderId: 'o',
-        items: [{ sku, quantity: 1_000_001 }],
-      }),
+    reserveWith(() => ({ items: [{ sku, quantity: 1_000_001 }] })),
     'items[0].quantity',
   ],
   [
     'Reserve duplicate SKU',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', {
-        branch: b,
-        orderId: 'o',
-        items: [
-          { sku, quantity: 1 },
-          { sku, quantity: 1 },
-        ],
-      }),
+    reserveWith(() => ({
+      items: [
+        { sku, quantity: 1 },
+        { sku, quantity: 1 },
+      ],
+    })),
     'items[1].sku',
   ],
   [
     'Reserve empty SKU',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: '', quantity: 1 }] }),
+    reserveWith(() => ({ items: [{ sku: '', quantity: 1 }] })),
     'items[0].sku',
   ],
   [
     'Reserve 129-char SKU',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: long, quantity: 1 }] }),
+    reserveWith(() => ({ items: [{ sku: long, quantity: 1 }] })),
     'items[0].sku',
   ],
   [
     'Reserve SKU with a space',
     'inventory',
-    () =>
-      call(h.clients.inventory, 'reserve', { branch: b, orderId: 'o', items: [{ sku: 'a b', quantity: 1 }] }),
+    reserveWith(() => ({ items: [{ sku: 'a b', quantity: 1 }] })),
     'items[0].sku',
   ],
   [
@@ -226,142 +189,49 @@ const cases: Case[] = [
     'available',
   ],
   // order
-  [
-    'CreateOrder without order_id',
-    'order',
-    () => call(h.clients.order, 'createOrder', { branch: b, customerId: 'c', lines: [line] }),
-    'order_id',
-  ],
+  ['CreateOrder without order_id', 'order', createOrderWith(() => ({ orderId: undefined })), 'order_id'],
   [
     'CreateOrder without customer_id',
     'order',
-    () => call(h.clients.order, 'createOrder', { branch: b, orderId, lines: [line] }),
+    createOrderWith(() => ({ customerId: undefined })),
     'customer_id',
   ],
-  [
-    'CreateOrder with no lines',
-    'order',
-    () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [] }),
-    'lines',
-  ],
+  ['CreateOrder with no lines', 'order', createOrderWith(() => ({ lines: [] })), 'lines'],
   [
     'CreateOrder with 101 lines',
     'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: tooManyItems.map((i) => ({ ...i, unitPrice: 1 })),
-      }),
+    createOrderWith(() => ({ lines: tooManyItems.map((i) => ({ ...i, unitPrice: 1 })) })),
     'lines',
   ],
   [
     'CreateOrder quantity 0',
     'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [{ ...line, quantity: 0 }],
-      }),
+    createOrderWith(() => ({ lines: [{ ...line, quantity: 0 }] })),
     'lines[0].quantity',
   ],
-  [
-    'CreateOrder duplicate SKU',
-    'order',
-    () => call(h.clients.order, 'createOrder', { branch: b, orderId, customerId: 'c', lines: [line, line] }),
-    'lines[1].sku',
-  ],
+  ['CreateOrder duplicate SKU', 'order', createOrderWith(() => ({ lines: [line, line] })), 'lines[1].sku'],
   [
     'CreateOrder negative unit price',
     'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [{ ...line, unitPrice: -5 }],
-      }),
+    createOrderWith(() => ({ lines: [{ ...line, unitPrice: -5 }] })),
     'lines[0].unit_price',
   ],
   [
     'CreateOrder wrong line_total',
     'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [{ ...line, quantity: 2, lineTotal: 100 }],
-      }),
+    createOrderWith(() => ({ lines: [{ ...line, quantity: 2, lineTotal: 100 }] })),
     'lines[0].line_total',
   ],
   [
     'CreateOrder line total past MAX_SAFE_INTEGER',
     'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [{ sku: 'A', quantity: 4, unitPrice: 2 ** 52 }],
-      }),
+    createOrderWith(() => ({ lines: [{ sku: 'A', quantity: 4, unitPrice: 2 ** 52 }] })),
     'lines[0].line_total',
   ],
-  [
-    'CreateOrder discount above subtotal',
-    'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [line],
-        discount: 101,
-      }),
-    'discount',
-  ],
-  [
-    'CreateOrder negative discount',
-    'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [line],
-        discount: -1,
-      }),
-    'discount',
-  ],
-  [
-    'CreateOrder unknown tx_mode',
-    'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [line],
-        txMode: 'xa',
-      }),
-    'tx_mode',
-  ],
-  [
-    'CreateOrder 129-char coupon code',
-    'order',
-    () =>
-      call(h.clients.order, 'createOrder', {
-        branch: b,
-        orderId,
-        customerId: 'c',
-        lines: [line],
-        couponCode: long,
-      }),
-    'coupon_code',
-  ],
+  ['CreateOrder discount above subtotal', 'order', createOrderWith(() => ({ discount: 101 })), 'discount'],
+  ['CreateOrder negative discount', 'order', createOrderWith(() => ({ discount: -1 })), 'discount'],
+  ['CreateOrder unknown tx_mode', 'order', createOrderWith(() => ({ txMode: 'xa' })), 'tx_mode'],
+  ['CreateOrder 129-char coupon code', 'order', createOrderWith(() => ({ couponCode: long })), 'coupon_code'],
   [
     'ConfirmOrder without order_id',
     'order',
