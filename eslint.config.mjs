@@ -34,7 +34,7 @@ export default tseslint.config(
       'node_modules/**',
       '.dtx/**',
       'proto/gen/**',
-      'test/histories/**',
+      'test/histories/**/*.json',
       'test/artifacts/**',
       '*.js',
       '*.mjs',

@@ -1,10 +1,10 @@
 /** What every command gets: the printer, and the dtx dependencies (opened on first use, closed at exit). */
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../common/config';
-import { createDependencies, type Wiring } from '../services/api/wiring';
+import { createDependencies, type Wiring } from '../api/operations/wiring';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
 import { createPrinter, type Printer } from './output';
-import { DtxError, errorBody } from '../services/api/errors';
+import { DtxError, errorBody } from '../api/operations/errors';
 
 export interface CommandContext {
   out: Printer;

@@ -1,5 +1,5 @@
 /** Exit codes scripts can trust (listed in `dtx --help`). */
-import { DtxError, type ErrorCode } from '../services/api/errors';
+import { DtxError, type ErrorCode } from '../api/operations/errors';
 
 export const EXIT = {
   /** it worked (a placed order that was waited for completed) */

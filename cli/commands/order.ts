@@ -1,7 +1,7 @@
 /** `dtx order place|show`. */
 import { Command, Option } from 'commander';
-import { getOrderView, placeOrder } from '../../services/api/operations';
-import type { PlaceOrderResponse } from '../../services/api/schemas';
+import { getOrderView, placeOrder } from '../../api/operations';
+import type { PlaceOrderResponse } from '../../api/operations/schemas';
 import { collectItem, MODE_CHOICES, orderIdOf, positiveInt, type ItemArg } from '../args';
 import { action } from '../context';
 import { EXIT } from '../exit-codes';

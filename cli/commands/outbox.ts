@@ -5,9 +5,9 @@ import {
   outboxStatus,
   redriveAllDeadLetters,
   redriveDeadLetter,
-} from '../../services/api/operations';
+} from '../../api/operations';
 import { action } from '../context';
-import { badRequest } from '../../services/api/errors';
+import { badRequest } from '../../api/operations/errors';
 import { formatTable } from '../output';
 
 export function outboxCommand(): Command {

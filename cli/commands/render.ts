@@ -1,5 +1,5 @@
 /** Human renderings shared by several commands. */
-import type { OrderView } from '../../services/api/schemas';
+import type { OrderView } from '../../api/operations/schemas';
 import { formatKeyValues, formatTable } from '../output';
 
 function money(minor: unknown): string {

@@ -1,7 +1,7 @@
 /** `dtx stack up|down|status`: the local PostgreSQL, Kafka and Temporal (the stack manager's library). */
 import { Command } from 'commander';
-import { stackDown, stackStatus, stackUp, silentReporter, type Reporter } from '../../scripts/stack';
-import type { ComponentStatus } from '../../scripts/stack';
+import { stackDown, stackStatus, stackUp, silentReporter, type Reporter } from '../../stack';
+import type { ComponentStatus } from '../../stack';
 import { action } from '../context';
 import { EXIT } from '../exit-codes';
 import { formatTable } from '../output';

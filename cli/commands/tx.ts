@@ -1,13 +1,8 @@
 /** `dtx tx list|show|cancel|retry`. */
 import { Command, Option } from 'commander';
-import {
-  cancelTransaction,
-  getOrderView,
-  listTransactions,
-  retryTransaction,
-} from '../../services/api/operations';
-import { RETRY_DESCRIPTION } from '../../services/api/routes/transactions';
-import type { TransactionSummary } from '../../services/api/schemas';
+import { cancelTransaction, getOrderView, listTransactions, retryTransaction } from '../../api/operations';
+import { RETRY_DESCRIPTION } from '../../api/http/routes/transactions';
+import type { TransactionSummary } from '../../api/operations/schemas';
 import type { TxMode, TxStatus } from '../../workflows/names';
 import { MODE_CHOICES, orderIdOf, positiveInt, STATUS_CHOICES, workflowIdOf } from '../args';
 import { action } from '../context';

@@ -1,6 +1,6 @@
 /** dtx_timeline: the projector's inbox and the order timeline (one row per event of an order). Forward-only. */
 import type { Knex } from 'knex';
-import { createInboxTable } from '../../workers/inbox/schema';
+import { createInboxTable } from '../../outbox/inbox/schema';
 
 export async function up(knex: Knex): Promise<void> {
   await createInboxTable(knex);

@@ -1,7 +1,7 @@
 /** Writes a domain event of a service into its outbox, in the caller's transaction, with the call's headers. */
 import type { Knex } from 'knex';
 import type { ServiceName } from '../../common/config';
-import { appendEvent } from '../outbox';
+import { appendEvent } from '../../outbox/writer';
 import type { CallContext } from '../rpc/server';
 
 /** aggregate type = the service, aggregate id = the entity (order id, sku, coupon code, customer id). */

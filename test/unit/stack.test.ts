@@ -4,12 +4,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installAtomically, isInstalled } from '../../scripts/stack/cache';
-import { PortBusyError } from '../../scripts/stack/errors';
-import { formatDuration } from '../../scripts/stack/output';
-import { assertPortsFree, isLoopback, isPortFree } from '../../scripts/stack/ports';
-import { findPgBinDir } from '../../scripts/stack/postgres';
-import { isSameProcess, readPidFile, runCommand, writePidFile } from '../../scripts/stack/process';
+import { installAtomically, isInstalled } from '../../stack/cache';
+import { PortBusyError } from '../../stack/errors';
+import { formatDuration } from '../../stack/output';
+import { assertPortsFree, isLoopback, isPortFree } from '../../stack/ports';
+import { findPgBinDir } from '../../stack/postgres';
+import { isSameProcess, readPidFile, runCommand, writePidFile } from '../../stack/process';
 
 let scratch: string;
 beforeEach(() => {

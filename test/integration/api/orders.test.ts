@@ -12,10 +12,10 @@ import {
   OrderViewSchema,
   PlaceOrderResponseSchema,
   TransactionListSchema,
-} from '../../../services/api/schemas';
-import { createDependencies } from '../../../services/api/wiring';
+} from '../../../api/operations/schemas';
+import { createDependencies } from '../../../api/operations/wiring';
 import { BAD_INPUTS } from './support/bad-inputs';
-import { fieldErrors } from '../../../services/api/validation';
+import { fieldErrors } from '../../../api/operations/validation';
 import { startApi, type RunningApi } from './support/http';
 import { eventually, seed, startSystem, stockOf, uid, type Catalogue, type System } from './support/system';
 

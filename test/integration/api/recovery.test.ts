@@ -6,8 +6,8 @@
  * and dead letters (list, redrive).
  */
 import { randomBytes } from 'node:crypto';
-import { appendEvent } from '../../../services/outbox';
-import { OutboxRelay } from '../../../workers/outbox/relay';
+import { appendEvent } from '../../../outbox/writer';
+import { OutboxRelay } from '../../../workers/relay/relay';
 import { startApi, type RunningApi } from './support/http';
 import { eventually, seed, startSystem, stockOf, uid, type Catalogue, type System } from './support/system';
 

@@ -4,8 +4,8 @@
  */
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../../common/kafka';
-import { createScratchDatabase, type ScratchDatabase } from '../../../scripts/bench/scratch-db';
-import { OutboxRelay } from '../../../workers/outbox/relay';
+import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
+import { OutboxRelay } from '../../../workers/relay/relay';
 import { captureMessages, eventIdsByAggregate, firstOccurrences } from './support/capture';
 import { runCleanups } from './support/cleanup';
 import { commitEvents, eventually, expectedOrder, runId, storedRows } from './support/events';

@@ -4,10 +4,10 @@
  */
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../../common/kafka';
-import { createScratchDatabase, type ScratchDatabase } from '../../../scripts/bench/scratch-db';
+import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { topicFor } from '../../../workflows/names';
-import { OutboxRelay } from '../../../workers/outbox/relay';
-import { appendEvent } from '../../../services/outbox';
+import { OutboxRelay } from '../../../workers/relay/relay';
+import { appendEvent } from '../../../outbox/writer';
 import { captureMessages, eventIdsByAggregate, type Capture } from './support/capture';
 import { runCleanups } from './support/cleanup';
 import {

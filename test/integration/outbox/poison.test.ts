@@ -5,15 +5,11 @@
  */
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../../common/kafka';
-import { createScratchDatabase, type ScratchDatabase } from '../../../scripts/bench/scratch-db';
-import {
-  openOutboxDatabases,
-  closeOutboxDatabases,
-  type OutboxDatabase,
-} from '../../../workers/outbox/databases';
-import { listDeadLetters, redriveDeadLetter } from '../../../workers/outbox/dead-letters';
-import { getOutboxLag } from '../../../workers/outbox/lag';
-import { OutboxRelay } from '../../../workers/outbox/relay';
+import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
+import { openOutboxDatabases, closeOutboxDatabases, type OutboxDatabase } from '../../../outbox/databases';
+import { listDeadLetters, redriveDeadLetter } from '../../../outbox/dead-letters';
+import { getOutboxLag } from '../../../outbox/lag';
+import { OutboxRelay } from '../../../workers/relay/relay';
 import { captureMessages, eventIdsByAggregate } from './support/capture';
 import { runCleanups } from './support/cleanup';
 import { commitEvents, eventually, runId, storedRows } from './support/events';

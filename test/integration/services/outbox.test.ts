@@ -5,7 +5,7 @@
  */
 import { Client, type Notification } from 'pg';
 import { loadConfig } from '../../../common/config';
-import { OUTBOX_CHANNEL } from '../../../services/outbox';
+import { OUTBOX_CHANNEL } from '../../../outbox/writer';
 import { emitEvent } from '../../../services/lib/events';
 import { call } from '../../../services/rpc/clients';
 import { failure, outboxOfTx, silentLogger, startHarness, uid, type Harness } from './harness';

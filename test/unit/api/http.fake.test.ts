@@ -4,10 +4,10 @@
  * type, auth, and the OpenAPI document. The same bad inputs run end to end in test/integration/api.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ApiDependencies } from '../../../services/api/deps';
-import { buildApp } from '../../../services/api/server';
-import { ErrorResponseSchema } from '../../../services/api/schemas';
-import { fieldErrors } from '../../../services/api/validation';
+import type { ApiDependencies } from '../../../api/operations/deps';
+import { buildApp } from '../../../api/http/server';
+import { ErrorResponseSchema } from '../../../api/operations/schemas';
+import { fieldErrors } from '../../../api/operations/validation';
 import { BAD_INPUTS } from '../../integration/api/support/bad-inputs';
 
 /** Dependencies that must never be reached by a rejected request. */

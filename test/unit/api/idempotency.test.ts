@@ -3,7 +3,7 @@ import {
   orderIdFor,
   orderRequestHash,
   uuidV5,
-} from '../../../services/api/idempotency';
+} from '../../../api/operations/idempotency';
 
 describe('uuidV5', () => {
   test('matches the RFC 4122 reference vector (DNS namespace, "python.org")', () => {

@@ -1,6 +1,6 @@
 /** services/api/wiring.ts transactionStarter: a TCC gets the configured try deadline; a saga none; input wins. */
 import { loadConfig } from '../../../common/config';
-import { transactionStarter } from '../../../services/api/wiring';
+import { transactionStarter } from '../../../api/operations/wiring';
 import type { PlaceOrderInput } from '../../../workflows/contract';
 
 const input: PlaceOrderInput = { orderId: 'o-1', customerId: 'c-1', items: [{ sku: 'S', quantity: 1 }] };

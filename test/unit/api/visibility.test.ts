@@ -1,5 +1,5 @@
-import { DtxError } from '../../../services/api/errors';
-import { buildTransactionsQuery, decodePageToken, encodePageToken } from '../../../services/api/visibility';
+import { DtxError } from '../../../api/operations/errors';
+import { buildTransactionsQuery, decodePageToken, encodePageToken } from '../../../api/operations/visibility';
 import type { TxStatus } from '../../../workflows/names';
 
 const TYPES = "WorkflowType IN ('placeOrderSaga', 'placeOrderTcc')";

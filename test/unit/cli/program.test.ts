@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from '../../../cli/main';
 import { exitCodeOf, EXIT } from '../../../cli/exit-codes';
-import { DtxError } from '../../../services/api/errors';
+import { DtxError } from '../../../api/operations/errors';
 
 /** Parses without running any action: every command's action is replaced by a recorder. */
 function parse(args: string[]) {

@@ -1,5 +1,5 @@
 /** The supervisor's output formatting: aligned prefixes, compact pino lines, line splitting. */
-import { compactLine, LineSplitter, Prefixer } from '../../../scripts/main/log-lines';
+import { compactLine, LineSplitter, Prefixer } from '../../../start/log-lines';
 
 const plain = { colour: false, raw: false };
 

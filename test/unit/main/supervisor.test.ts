@@ -3,7 +3,7 @@
  * and giving up, readiness from a log line, and shutdown in stages with SIGKILL after the timeout.
  */
 import * as path from 'node:path';
-import { PartFailedError, Supervisor, type PartSpec } from '../../../scripts/main/supervisor';
+import { PartFailedError, Supervisor, type PartSpec } from '../../../start/supervisor';
 
 jest.setTimeout(60_000);
 

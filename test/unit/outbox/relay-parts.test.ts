@@ -1,12 +1,12 @@
 /** Pure parts of the relay: backoff, error classification, message shape, grouping, fault rule parsing. */
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { ConfigError } from '../../../common/config';
-import { retryDelayMs } from '../../../workers/outbox/backoff';
-import { compareCommitOrder } from '../../../workers/outbox/claim';
-import { classifySendError, describeError } from '../../../workers/outbox/errors';
-import { parseRelayFaults } from '../../../workers/outbox/faults';
-import { groupByAggregate, toKafkaMessage, toTopicMessages } from '../../../workers/outbox/messages';
-import type { OutboxRow } from '../../../workers/outbox/types';
+import { retryDelayMs } from '../../../workers/relay/backoff';
+import { compareCommitOrder } from '../../../workers/relay/claim';
+import { classifySendError, describeError } from '../../../workers/relay/errors';
+import { parseRelayFaults } from '../../../workers/relay/faults';
+import { groupByAggregate, toKafkaMessage, toTopicMessages } from '../../../outbox/messages';
+import type { OutboxRow } from '../../../outbox/types';
 
 function row(overrides: Partial<OutboxRow> = {}): OutboxRow {
   return {

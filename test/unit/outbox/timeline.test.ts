@@ -1,7 +1,7 @@
 /** Decoding relayed messages and deciding which order an event belongs to. */
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEvent } from '../../../workers/inbox/event';
-import { orderIdOf } from '../../../workers/timeline/project';
+import { decodeEvent } from '../../../outbox/inbox/event';
+import { orderIdOf } from '../../../timeline/project';
 
 function message(headers: Record<string, string>, value: unknown, offset = '7'): KafkaMessage {
   return {

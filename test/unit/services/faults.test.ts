@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../../../common/config';
 import { faultsFor, fires, parseFaults } from '../../../services/rpc/faults';
-import { parseRelayFaults } from '../../../workers/outbox/faults';
+import { parseRelayFaults } from '../../../workers/relay/faults';
 
 const methods = (service: string) =>
   service === 'payment' ? ['Charge', 'Refund', 'GetWallet'] : ['Reserve', 'GetStock'];

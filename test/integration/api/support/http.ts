@@ -1,6 +1,6 @@
 /** The API on an ephemeral port, and a small fetch helper returning status, headers and parsed JSON. */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from '../../../../services/api/server';
+import { buildApp, type AppOptions } from '../../../../api/http/server';
 
 export interface ApiResponse {
   status: number;

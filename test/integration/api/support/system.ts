@@ -18,10 +18,10 @@ import type { Knex } from '../../../../common/db';
 import { temporalConnectionOptions } from '../../../../common/temporal';
 import { createServiceClients, call, type ServiceClients } from '../../../../services/rpc/clients';
 import { startService, type RunningService } from '../../../../services/runtime';
-import { createDependencies, type Wiring } from '../../../../services/api/wiring';
-import { createOrchestrator, type Orchestrator } from '../../../../workers/orchestrator-wiring';
-import { OutboxRelay } from '../../../../workers/outbox/relay';
-import { TimelineProjector } from '../../../../workers/timeline/projector';
+import { createDependencies, type Wiring } from '../../../../api/operations/wiring';
+import { createOrchestrator, type Orchestrator } from '../../../../workers/orchestrator/wiring';
+import { OutboxRelay } from '../../../../workers/relay/relay';
+import { TimelineProjector } from '../../../../workers/projector/projector';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPES } from '../../../../workflows/names';
 import { workflowStartOptions } from '../../../../workflows/start-options';
 

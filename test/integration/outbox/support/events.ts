@@ -1,7 +1,7 @@
 /** Writing outbox rows the way the services do (appendEvent in a transaction), and reading them back. */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { appendEvent, type DomainEvent } from '../../../../services/outbox';
+import { appendEvent, type DomainEvent } from '../../../../outbox/writer';
 
 /** A unique prefix for this run's aggregate ids (tests share topics; they filter by it). */
 export function runId(label: string): string {

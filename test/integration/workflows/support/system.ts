@@ -12,7 +12,7 @@ import type { Knex } from '../../../../common/db';
 import { temporalConnectionOptions } from '../../../../common/temporal';
 import { call, createServiceClients, type ServiceClients } from '../../../../services/rpc/clients';
 import { startService, type RunningService } from '../../../../services/runtime';
-import { createOrchestrator, type Orchestrator } from '../../../../workers/orchestrator-wiring';
+import { createOrchestrator, type Orchestrator } from '../../../../workers/orchestrator/wiring';
 import type { PlaceOrderInput } from '../../../../workflows/contract';
 import { WORKFLOW_TYPES, type TxMode } from '../../../../workflows/names';
 import { workflowStartOptions } from '../../../../workflows/start-options';

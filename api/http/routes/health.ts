@@ -1,0 +1,35 @@
+/** GET /healthz (the process is alive) and GET /readyz (every dependency answers). */
+import type { FastifyInstance } from 'fastify';
+import type { ApiDependencies } from '../../operations/deps';
+import { readiness } from '../../operations';
+import { errorResponses, HealthSchema, ReadinessSchema } from '../../operations/schemas';
+
+export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the API process answers (no API key needed)',
+        response: { 200: HealthSchema },
+      },
+    },
+    (_request, reply) => reply.send({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: Temporal, every database and Kafka answer',
+        description: '200 when all answer; 503 listing each check, with the error of those that do not.',
+        response: { 200: ReadinessSchema, 503: ReadinessSchema, ...errorResponses(401) },
+      },
+    },
+    async (_request, reply) => {
+      const result = await readiness(deps);
+      return reply.code(result.status === 'ready' ? 200 : 503).send(result);
+    },
+  );
+}

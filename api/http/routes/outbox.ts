@@ -1,0 +1,69 @@
+/** GET /v1/outbox, GET /v1/outbox/dead-letters, POST /v1/outbox/dead-letters/:id/redrive (and redrive-all). */
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ApiDependencies } from '../../operations/deps';
+import { listDeadLetters, outboxStatus, redriveAllDeadLetters, redriveDeadLetter } from '../../operations';
+import {
+  DeadLetterListSchema,
+  DeadLetterParamsSchema,
+  errorResponses,
+  OutboxStatusSchema,
+  RedriveResponseSchema,
+} from '../../operations/schemas';
+
+export function registerOutboxRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  app.get(
+    '/v1/outbox',
+    {
+      schema: {
+        tags: ['outbox'],
+        summary: 'Outbox lag per service',
+        description:
+          'Rows not yet relayed to Kafka, dead rows, and the age of the oldest pending row, per service database.',
+        response: { 200: OutboxStatusSchema, ...errorResponses(401, 503) },
+      },
+    },
+    async () => outboxStatus(deps),
+  );
+
+  app.get(
+    '/v1/outbox/dead-letters',
+    {
+      schema: {
+        tags: ['outbox'],
+        summary: 'Dead outbox rows',
+        description:
+          'Rows the relay gave up on after its retries, with their last error; later rows of the same aggregate wait behind them.',
+        response: { 200: DeadLetterListSchema, ...errorResponses(401, 503) },
+      },
+    },
+    async () => listDeadLetters(deps),
+  );
+
+  app.post<{ Params: Static<typeof DeadLetterParamsSchema> }>(
+    '/v1/outbox/dead-letters/:id/redrive',
+    {
+      schema: {
+        tags: ['outbox'],
+        summary: 'Redrive one dead row',
+        description:
+          'Makes the row pending again (attempts reset); the rows of its aggregate queued behind it follow it.',
+        params: DeadLetterParamsSchema,
+        response: { 202: RedriveResponseSchema, ...errorResponses(400, 401, 404, 503) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await redriveDeadLetter(deps, request.params.id)),
+  );
+
+  app.post(
+    '/v1/outbox/dead-letters/redrive-all',
+    {
+      schema: {
+        tags: ['outbox'],
+        summary: 'Redrive every dead row',
+        response: { 202: RedriveResponseSchema, ...errorResponses(401, 503) },
+      },
+    },
+    async (_request, reply) => reply.code(202).send(await redriveAllDeadLetters(deps)),
+  );
+}

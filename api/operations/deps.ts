@@ -1,0 +1,74 @@
+/**
+ * What the operations need from the rest of dtx, as small interfaces: the HTTP app and the CLI are built from one
+ * `ApiDependencies` (wiring.ts makes the real one from config; tests can build it on ephemeral ports).
+ */
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import type { PlaceOrderInput } from '../../workflows/contract';
+import type { TxMode } from '../../workflows/names';
+import type { DeadLetter, RedriveResult } from '../../outbox/dead-letters';
+import type { OutboxLag } from '../../outbox/lag';
+import type { TimelineEntry } from '../../timeline/queries';
+
+export interface TemporalAccess {
+  client: Client;
+  namespace: string;
+  /** Base URL of the Temporal Web UI, without trailing slash. */
+  uiUrl: string;
+}
+
+/** Workflow type and start options of a transaction (the workflows' own helper decides ids, queue, attributes). */
+export interface TransactionStart {
+  workflowType: string;
+  options: WorkflowStartOptions;
+}
+export type TransactionStarter = (mode: TxMode, input: PlaceOrderInput) => TransactionStart;
+
+/** The order record as the API shows it (the order service's Order, money in minor units). */
+export interface OrderRecord {
+  orderId: string;
+  customerId: string;
+  status: string;
+  lines: Array<{ sku: string; quantity: number; unitPrice: number; lineTotal: number }>;
+  subtotal: number;
+  discount: number;
+  total: number;
+  couponCode?: string;
+  txMode: string;
+  txId: string;
+  cancelReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrderReader {
+  /** The order, or null when the order service does not know it. */
+  getOrder(orderId: string): Promise<OrderRecord | null>;
+}
+
+export interface TimelineReader {
+  /** The order's events in order, as projected from Kafka (empty when none yet). */
+  getOrderTimeline(orderId: string): Promise<TimelineEntry[]>;
+}
+
+export interface OutboxAdmin {
+  lag(): Promise<OutboxLag[]>;
+  listDeadLetters(): Promise<DeadLetter[]>;
+  /** Redrives one dead row; undefined when no outbox has a dead row with that id. */
+  redrive(id: string): Promise<RedriveResult | undefined>;
+  redriveAll(): Promise<RedriveResult[]>;
+}
+
+/** One dependency /readyz checks: resolves when it answers, rejects with why not. */
+export interface ReadinessProbe {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface ApiDependencies {
+  temporal: TemporalAccess;
+  startTransaction: TransactionStarter;
+  orders: OrderReader;
+  timeline: TimelineReader;
+  outbox: OutboxAdmin;
+  probes: ReadinessProbe[];
+}

@@ -1,0 +1,59 @@
+/** How an outbox row becomes a Kafka message: topic per aggregate type, key = aggregate id, design.md's headers. */
+import type { Message } from 'kafkajs';
+import { topicFor } from '../workflows/names';
+import type { OutboxRow } from './types';
+
+/** Kafka header names the relay sets (the first six are design.md's; occurred-at is the row's created_at). */
+export const EVENT_HEADERS = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  aggregateType: 'aggregate-type',
+  aggregateId: 'aggregate-id',
+  txId: 'tx-id',
+  traceparent: 'traceparent',
+  occurredAt: 'occurred-at',
+} as const;
+
+function headerValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The Kafka message of one row; the row's own headers (tx-id, traceparent, ...) are carried over. */
+export function toKafkaMessage(row: OutboxRow): Message {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(row.headers)) {
+    if (value !== undefined && value !== null) headers[name] = headerValue(value);
+  }
+  Object.assign(headers, {
+    [EVENT_HEADERS.eventId]: row.id,
+    [EVENT_HEADERS.eventType]: row.eventType,
+    [EVENT_HEADERS.aggregateType]: row.aggregateType,
+    [EVENT_HEADERS.aggregateId]: row.aggregateId,
+    [EVENT_HEADERS.occurredAt]: row.createdAt.toISOString(),
+  });
+  return { key: row.aggregateId, value: row.payloadJson, headers };
+}
+
+/** Rows grouped by topic, each topic's messages in the rows' order (kafkajs keeps it per partition). */
+export function toTopicMessages(rows: OutboxRow[]): { topic: string; messages: Message[] }[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const row of rows) {
+    const topic = topicFor(row.aggregateType);
+    let messages = byTopic.get(topic);
+    if (!messages) byTopic.set(topic, (messages = []));
+    messages.push(toKafkaMessage(row));
+  }
+  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** Rows split per aggregate, each group in commit order (input must already be in (txid, seq) order). */
+export function groupByAggregate(rows: OutboxRow[]): OutboxRow[][] {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const key = `${row.aggregateType}\u0000${row.aggregateId}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(row);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,91 @@
+/**
+ * The parts `npm start` supervises: the four services (one process each), the orchestrator worker, the outbox relay,
+ * the timeline projector and the API; their commands, how each shows it is ready, and the order they stop in
+ * (API first, then worker, relay and projector, then the services).
+ */
+import { SERVICE_NAMES, type Config } from '../common/config';
+import { TASK_QUEUE } from '../workflows/names';
+import { grpcServing, httpOk, TemporalProbe } from './probes';
+import type { PartSpec } from './supervisor';
+
+/** Parts started together, in this order (each group waits for the one before to be ready). */
+export const PART_GROUPS = {
+  services: [...SERVICE_NAMES] as string[],
+  workers: ['worker', 'relay', 'projector'],
+  api: ['api'],
+} as const;
+
+/** The API's base URL as clients reach it (a wildcard bind address is reached on loopback). */
+export function apiBaseUrl(config: Config): string {
+  const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? '127.0.0.1' : config.api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
+}
+
+export interface DtxParts {
+  parts: PartSpec[];
+  /** Releases the probes' connections. */
+  close(this: void): Promise<void>;
+}
+
+export function dtxParts(config: Config): DtxParts {
+  const temporal = new TemporalProbe(config);
+  const services: PartSpec[] = SERVICE_NAMES.map((service) => ({
+    name: service,
+    script: 'services/launcher.ts',
+    // `npm start` ran the migrations before starting anything
+    args: ['--services', service, '--no-migrate'],
+    readiness: {
+      kind: 'probe',
+      what: `gRPC health SERVING at ${config.serviceAddresses[service]}`,
+      check: () => grpcServing(config.serviceAddresses[service]),
+    },
+    stopStage: 2,
+    // the launcher drains in-flight calls for up to 10 s
+    stopTimeoutMs: 15_000,
+  }));
+  const parts: PartSpec[] = [
+    ...services,
+    {
+      name: 'worker',
+      script: 'workers/orchestrator/main.ts',
+      readiness: {
+        kind: 'probe',
+        what: `polling task queue ${TASK_QUEUE}`,
+        check: (pid) => temporal.workerPolls(TASK_QUEUE, pid),
+      },
+      stopStage: 1,
+      // in-flight activity attempts get 20 s (the worker's shutdownGraceTime)
+      stopTimeoutMs: 30_000,
+    },
+    {
+      name: 'relay',
+      script: 'workers/relay/main.ts',
+      readiness: { kind: 'log', what: 'relay loops started', message: /"msg":"outbox relay starting"/ },
+      stopStage: 1,
+      stopTimeoutMs: 20_000,
+    },
+    {
+      name: 'projector',
+      script: 'workers/projector/main.ts',
+      readiness: {
+        kind: 'log',
+        what: 'its Kafka consumer started',
+        message: /"msg":"timeline projector started"/,
+      },
+      stopStage: 1,
+      stopTimeoutMs: 20_000,
+    },
+    {
+      name: 'api',
+      script: 'api/http/main.ts',
+      readiness: {
+        kind: 'probe',
+        what: `${apiBaseUrl(config)}/readyz answers 200`,
+        check: () => httpOk(`${apiBaseUrl(config)}/readyz`, config.api.apiKey),
+      },
+      stopStage: 0,
+      stopTimeoutMs: 10_000,
+    },
+  ];
+  return { parts, close: () => temporal.close() };
+}

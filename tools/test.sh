@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: dependencies -> typecheck -> lint -> format -> stack up -> migrations -> unit tests -> integration tests.
+# Stops at the first stage that fails and names it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+started=$SECONDS
+stage() {
+  local name=$1
+  shift
+  echo
+  echo "==== npm test: ${name}"
+  local stage_started=$SECONDS
+  if ! "$@"; then
+    echo >&2
+    echo "npm test: FAILED at stage \"${name}\" (after $((SECONDS - started)) s); the stages after it did not run" >&2
+    exit 1
+  fi
+  echo "==== npm test: ${name}: ok ($((SECONDS - stage_started)) s)"
+}
+
+stage "dependencies (npm ci when needed)" bash tools/ensure-deps.sh
+stage "typecheck (tsc --noEmit)" tsc --noEmit -p .
+stage "lint (eslint)" eslint .
+stage "format (prettier --check; npm run format fixes it)" prettier --check --log-level warn .
+stage "stack up (Temporal, Kafka, PostgreSQL)" tsx stack/cli.ts up
+# A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
+stage "migrate the databases" tsx tools/migrate.ts
+stage "unit tests" jest --selectProjects unit
+stage "chromium for the Temporal UI browser check" bash tools/ensure-chromium.sh
+stage "integration tests" jest --selectProjects integration --runInBand
+
+echo
+echo "npm test: all stages passed in $((SECONDS - started)) s (the stack keeps running; npm run stack -- down stops it)"

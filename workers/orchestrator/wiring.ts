@@ -1,0 +1,56 @@
+/** The orchestrator worker's wiring, in one place: used by workers/orchestrator.ts, tests and scripts. */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, DEFAULT_ACTIVITY_OPTIONS, type ActivityOptions } from '../../activities';
+import type { Config } from '../../common/config';
+import { temporalConnectionOptions } from '../../common/temporal';
+import { createServiceClients, type ServiceClients } from '../../services/rpc/clients';
+import { TASK_QUEUE } from '../../workflows/names';
+
+/** In-flight activity attempts get this long to finish after a shutdown signal (above their 15 s startToClose). */
+const SHUTDOWN_GRACE = '20 seconds';
+
+export interface OrchestratorOptions {
+  config: Config;
+  /** Defaults to a NativeConnection from the config (closed by `close()`). */
+  connection?: NativeConnection;
+  /** Defaults to clients at config.serviceAddresses (closed by `close()`). */
+  clients?: ServiceClients;
+  /** Defaults to `dtx-orders`; tests pass their own. */
+  taskQueue?: string;
+  /** Per-call gRPC deadline etc. (tests shorten it). */
+  activityOptions?: ActivityOptions;
+  /** Extra worker options (e.g. a bundle for speed in tests). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+export interface Orchestrator {
+  worker: Worker;
+  /** Closes what this wiring opened (call after `worker.run()` returned). */
+  close(this: void): Promise<void>;
+}
+
+/** Creates the worker: both order workflows, the order activities over the gRPC clients, limits from config. */
+export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
+  const { config } = options;
+  const connection =
+    options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
+  const clients = options.clients ?? createServiceClients(config.serviceAddresses);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities(clients, options.activityOptions ?? DEFAULT_ACTIVITY_OPTIONS),
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    shutdownGraceTime: SHUTDOWN_GRACE,
+    ...options.workerOptions,
+  });
+  return {
+    worker,
+    async close() {
+      if (!options.clients) clients.close();
+      if (!options.connection) await connection.close();
+    },
+  };
+}
