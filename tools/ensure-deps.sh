@@ -12,7 +12,7 @@ if [ -d node_modules ] && [ -f "$installed_stamp" ] && ! [ package-lock.json -nt
 fi
 
 if ! command -v npm >/dev/null 2>&1; then
-  echo "[deps] npm is not installed: install Node.js 20.3+ (https://nodejs.org, or apt-get install -y nodejs npm)" >&2
+  echo "[deps] npm is not installed: install Node.js 20.6+ (https://nodejs.org, or apt-get install -y nodejs npm)" >&2
   exit 1
 fi
 
@@ -23,13 +23,7 @@ else
 fi
 started=$SECONDS
 if ! npm ci --no-audit --no-fund; then
-  # npm 11's ci rejects a lock without the other platforms' optional packages (e.g. @swc/core-darwin-arm64),
-  # which a registry mirror serving only Linux builds cannot provide. `npm install --no-save` installs the
-  # same locked versions, skips the unavailable optional ones, and leaves package-lock.json untouched.
-  echo "[deps] npm ci failed (above); installing the locked versions with npm install --no-save instead"
-  if ! npm install --no-save --no-audit --no-fund; then
-    echo "[deps] npm install failed too (see above); nothing else was run" >&2
-    exit 1
-  fi
+  echo "[deps] npm ci failed (see above); nothing else was run" >&2
+  exit 1
 fi
 echo "[deps] installed in $((SECONDS - started)) s"
