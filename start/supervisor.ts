@@ -1,7 +1,7 @@
 /**
  * A small process supervisor: runs parts as child Node processes (TypeScript through tsx), prefixes their output,
- * restarts a crashed part with backoff (giving up after repeated rapid crashes), tells when each part is ready, and
- * stops them in stages (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a
+ * restarts a crashed part with capped backoff for as long as it runs (never giving up: a part that keeps crashing is
+ * reported as flapping, loudly, and still restarted), tells when each part is ready, and stops them in stages (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a
  * terminal's Ctrl-C reaches only the supervisor, which then stops them in order.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,15 +30,18 @@ export interface RestartPolicy {
   backoffMaxMs: number;
   /** A run shorter than this is a rapid crash; a longer one resets the count. */
   stableAfterMs: number;
-  /** Rapid crashes in a row after which the part is not restarted any more. */
-  maxRapidCrashes: number;
+  /**
+   * Rapid crashes in a row that make a part "flapping": a warning line then and again every as many crashes after.
+   * Restarts go on regardless; only waitReady (start-up) fails on a flapping part that was never ready.
+   */
+  flappingAfter: number;
 }
 
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   backoffBaseMs: 1_000,
   backoffMaxMs: 30_000,
   stableAfterMs: 30_000,
-  maxRapidCrashes: 5,
+  flappingAfter: 5,
 };
 
 export interface SupervisorOptions {
@@ -53,9 +56,9 @@ export interface SupervisorOptions {
   selfName?: string;
 }
 
-export type PartState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'gave-up';
+export type PartState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
-/** A part failed for good (gave up after rapid crashes) or did not become ready in time. */
+/** Start-up failed: a part kept crashing before it was ever ready, or did not become ready in time. */
 export class PartFailedError extends Error {
   constructor(
     readonly part: string,
@@ -97,8 +100,12 @@ class Part {
   child?: ChildProcess;
   state: PartState = 'idle';
   ready = false;
+  /** Ready at least once since the supervisor started it (a part that never was cannot be waited for at start-up). */
+  everReady = false;
   /** Rapid crashes in a row. */
   rapidCrashes = 0;
+  /** When the first run of the current rapid-crash streak started. */
+  streakStartedAt = 0;
   /** Restarts so far (for reports). */
   restarts = 0;
   startedAt = 0;
@@ -147,16 +154,20 @@ export class Supervisor {
     for (const name of names) this.spawnPart(this.part(name));
   }
 
-  /** Resolves when every named part is ready; rejects with PartFailedError when one gives up or times out. */
+  /**
+   * Resolves when every named part is ready. The start-up gate: rejects with PartFailedError when one is flapping
+   * without ever having been ready (a broken part, not a transient crash; the caller stops everything) or when one
+   * is not ready in time. The supervisor itself keeps restarting the part either way.
+   */
   async waitReady(names: string[], timeoutMs: number): Promise<void> {
     const parts = names.map((name) => this.part(name));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const failed = parts.find((part) => part.state === 'gave-up');
+      const failed = parts.find((part) => !part.everReady && this.isFlapping(part));
       if (failed) {
         throw new PartFailedError(
           failed.spec.name,
-          `${failed.spec.name} kept crashing; gave up on it`,
+          `${failed.spec.name} crashed ${failed.rapidCrashes} times in a row without ever becoming ready`,
           failed.lastLines,
         );
       }
@@ -180,20 +191,32 @@ export class Supervisor {
     return this.shutdownDone;
   }
 
-  /** Each part: its current child's pid (while alive), state, readiness and restarts so far. */
-  status(): { name: string; pid?: number; state: PartState; ready: boolean; restarts: number }[] {
+  /** Each part: its current child's pid (while alive), state, readiness, restarts so far and whether it is flapping. */
+  status(): {
+    name: string;
+    pid?: number;
+    state: PartState;
+    ready: boolean;
+    restarts: number;
+    flapping: boolean;
+  }[] {
     return [...this.parts.values()].map((part) => ({
       name: part.spec.name,
       pid: part.alive ? part.child?.pid : undefined,
       state: part.state,
       ready: part.ready,
       restarts: part.restarts,
+      flapping: this.isFlapping(part),
     }));
   }
 
   /** Sends `signal` to every live child's process group at once (a second Ctrl-C). */
   killAll(signal: NodeJS.Signals): void {
     for (const part of this.parts.values()) if (part.alive) this.signalPart(part, signal);
+  }
+
+  private isFlapping(part: Part): boolean {
+    return part.rapidCrashes >= this.policy.flappingAfter;
   }
 
   private part(name: string): Part {
@@ -242,6 +265,7 @@ export class Supervisor {
 
   private markReady(part: Part): void {
     part.ready = true;
+    part.everReady = true;
     const again = part.restarts > 0 ? ' again' : '';
     this.report(
       `${part.spec.name} ready${again} (${part.spec.readiness.what}) after ${seconds(Date.now() - part.startedAt)}`,
@@ -276,17 +300,16 @@ export class Supervisor {
       part.state = 'stopped';
       return;
     }
-    const ranMs = Date.now() - part.startedAt;
-    part.rapidCrashes = ranMs < this.policy.stableAfterMs ? part.rapidCrashes + 1 : 1;
-    const exited = `${part.spec.name} exited with ${how} at ${clockNow()} after running ${seconds(ranMs)}`;
-    if (part.rapidCrashes >= this.policy.maxRapidCrashes) {
-      part.state = 'gave-up';
-      this.report(
-        `${exited}: ${part.rapidCrashes} crashes in a row, each within ${seconds(this.policy.stableAfterMs)} of starting; ` +
-          'giving up on it (the other parts keep running; its last output is above)',
-      );
-      return;
+    const now = Date.now();
+    const ranMs = now - part.startedAt;
+    // a run that lasted starts a new streak (this crash is its first)
+    if (ranMs >= this.policy.stableAfterMs || part.rapidCrashes === 0) {
+      part.rapidCrashes = 0;
+      part.streakStartedAt = part.startedAt;
     }
+    part.rapidCrashes += 1;
+    const exited = `${part.spec.name} exited with ${how} at ${clockNow()} after running ${seconds(ranMs)}`;
+    // capped: 2 ** n overflows to Infinity for a long streak, which min() turns into the cap
     const delay = Math.min(
       this.policy.backoffBaseMs * 2 ** (part.rapidCrashes - 1),
       this.policy.backoffMaxMs,
@@ -294,9 +317,20 @@ export class Supervisor {
     part.state = 'restarting';
     part.restarts += 1;
     this.report(
-      `${exited}; restarting it in ${seconds(delay)} (restart ${part.restarts}; ` +
-        `rapid crash ${part.rapidCrashes} of at most ${this.policy.maxRapidCrashes})`,
+      `${exited}; restarting it in ${seconds(delay)} (restart ${part.restarts}; rapid crash ${part.rapidCrashes})`,
     );
+    // loud, but not on every crash: when the streak reaches the threshold and every as many crashes after
+    if (part.rapidCrashes % this.policy.flappingAfter === 0) {
+      const cadence =
+        delay >= this.policy.backoffMaxMs
+          ? `still restarting every ${seconds(delay)}`
+          : `still restarting, next in ${seconds(delay)}, backing off to every ${seconds(this.policy.backoffMaxMs)}`;
+      this.report(
+        `WARNING: ${part.spec.name} is flapping: ${part.rapidCrashes} crashes within ` +
+          `${seconds(now - part.streakStartedAt)}, each within ${seconds(this.policy.stableAfterMs)} of starting; ` +
+          `${cadence} (its last output is above)`,
+      );
+    }
     part.restartTimer = setTimeout(() => {
       part.restartTimer = undefined;
       if (!this.stopping) this.spawnPart(part);
@@ -316,7 +350,7 @@ export class Supervisor {
   private async stopPart(part: Part): Promise<void> {
     if (part.restartTimer) clearTimeout(part.restartTimer);
     if (!part.alive) {
-      part.state = part.state === 'gave-up' ? 'gave-up' : 'stopped';
+      part.state = 'stopped';
       return;
     }
     const startedAt = Date.now();
