@@ -6,11 +6,12 @@ import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { splitHostPort, type Config } from '../common/config';
 import { temporalConnectionOptions } from '../common/temporal';
-import { SEARCH_ATTRIBUTES } from '../workflows/names';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { installAtomically, isInstalled } from './cache';
 import { logFileOf, type Component, type StackContext, type Started } from './component';
 import { InstallError, MissingToolError } from './errors';
 import { formatDuration, since } from './output';
+import { ensureNamespace } from './namespace';
 import { isLoopback, type PortSpec } from './ports';
 import { runCommand, spawnDetached, stopProcess, which, type PidRecord } from './process';
 
@@ -77,23 +78,23 @@ async function buildTemporalCli(ctx: StackContext): Promise<void> {
 }
 
 /** Registers the design's search attributes that the namespace lacks (start-dev registers them only on a new db). */
-async function ensureSearchAttributes(config: Config): Promise<string[]> {
+export async function ensureSearchAttributes(config: Config): Promise<string[]> {
   return withConnection(config, async (connection) => {
     const namespace = config.temporal.namespace;
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const known = new Set(Object.keys(existing.customAttributes ?? {}));
-    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !known.has(name));
+    const missing = SEARCH_ATTRIBUTE_KEYS.filter((key) => !known.has(key.name));
     if (missing.length > 0) {
       const searchAttributes = Object.fromEntries(
-        missing.map(([name, type]) => {
-          const encoded = encodeSearchAttributeIndexedValueType(type.toUpperCase() as 'KEYWORD');
+        missing.map(({ name, type }) => {
+          const encoded = encodeSearchAttributeIndexedValueType(type);
           if (encoded === undefined) throw new Error(`unknown search attribute type ${type}`);
           return [name, encoded];
         }),
       );
       await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
     }
-    return missing.map(([name]) => name);
+    return missing.map((key) => key.name);
   });
 }
 
@@ -132,9 +133,10 @@ export const temporalComponent: Component = {
     const dataDir = path.join(ctx.dataDir, 'temporal');
     fs.mkdirSync(dataDir, { recursive: true });
     const { host, port } = splitHostPort(ctx.config.temporal.address);
-    const searchAttributeArgs = Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => [
+    // the CLI takes the type's short name (KEYWORD -> Keyword)
+    const searchAttributeArgs = SEARCH_ATTRIBUTE_KEYS.flatMap(({ name, type }) => [
       '--search-attribute',
-      `${name}=${type}`,
+      `${name}=${type.charAt(0)}${type.slice(1).toLowerCase()}`,
     ]);
     const args = [
       'server',
@@ -168,9 +170,8 @@ export const temporalComponent: Component = {
 
   async probe(ctx) {
     try {
-      await withConnection(ctx.config, (connection) =>
-        connection.workflowService.describeNamespace({ namespace: ctx.config.temporal.namespace }),
-      );
+      // the server, not the namespace: afterReady registers TEMPORAL_NAMESPACE when it is missing (npm test's)
+      await withConnection(ctx.config, (connection) => connection.workflowService.getSystemInfo({}));
     } catch {
       return false;
     }
@@ -184,8 +185,14 @@ export const temporalComponent: Component = {
   },
 
   async afterReady(ctx) {
+    const namespace = ctx.config.temporal.namespace;
+    const registered = await ensureNamespace(ctx.config);
     const added = await ensureSearchAttributes(ctx.config);
-    return added.length > 0 ? `search attributes registered: ${added.join(', ')}` : undefined;
+    const notes = [
+      ...(registered ? [`namespace ${namespace} registered`] : []),
+      ...(added.length > 0 ? [`search attributes registered in ${namespace}: ${added.join(', ')}`] : []),
+    ];
+    return notes.length > 0 ? notes.join('; ') : undefined;
   },
 
   stop(_ctx, record: PidRecord) {

@@ -11,15 +11,6 @@ export const TX_MODES: readonly TxMode[] = ['saga', 'tcc'];
 
 export const QUERY_TX_STATE = 'txState';
 
-/** Custom search attributes, registered when the stack starts. */
-export const SEARCH_ATTRIBUTES = {
-  OrderId: 'Keyword',
-  CustomerId: 'Keyword',
-  TxMode: 'Keyword',
-  TxStatus: 'Keyword',
-} as const;
-export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
-
 export const TX_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'] as const;
 export type TxStatus = (typeof TX_STATUSES)[number];
 
@@ -33,11 +24,6 @@ export const STEP_STATES = [
   'skipped',
 ] as const;
 export type StepState = (typeof STEP_STATES)[number];
-
-/** Kafka topic per aggregate type. */
-export const AGGREGATE_TYPES = ['order', 'inventory', 'coupon', 'payment'] as const;
-export type AggregateType = (typeof AGGREGATE_TYPES)[number];
-export const topicFor = (aggregateType: string): string => `dtx.${aggregateType}.events`;
 
 const WORKFLOW_ID_PREFIX = 'order-';
 
@@ -66,7 +52,11 @@ export type StepName = (typeof STEPS)[keyof typeof STEPS];
 export const BARRIER_OPS = ['action', 'compensate', 'try', 'confirm', 'cancel'] as const;
 export type BarrierOp = (typeof BARRIER_OPS)[number];
 
-/** ApplicationFailure types the activities raise for non-business, non-retryable gRPC codes. */
+/** What the barrier made of a call (design.md): the services answer it, the activities pass it on. */
+export const BARRIER_OUTCOMES = ['APPLIED', 'DUPLICATE', 'EMPTY'] as const;
+export type BarrierOutcome = (typeof BARRIER_OUTCOMES)[number];
+
+/** ApplicationFailure types for non-business, non-retryable gRPC codes (services/rpc/errors.ts maps the codes). */
 export const ERROR_TYPES = {
   invalidArgument: 'InvalidArgument',
   notFound: 'NotFound',

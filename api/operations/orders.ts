@@ -8,6 +8,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { txStateQuery, type PlaceOrderResult, type TxState } from '../../workflows/contract';
 import { WORKFLOW_TYPES, workflowIdFor, type TxMode } from '../../workflows/names';
+import { TX_MODE, TX_STATUS } from '../../workflows/search-attributes';
 import type { TimelineEntry } from '../../timeline/queries';
 import type { ApiDependencies, OrderRecord } from './deps';
 import {
@@ -27,7 +28,7 @@ import {
   type PlaceOrderResponse,
 } from './schemas';
 import { assertValid } from './validation';
-import { keywordAttribute, linksFor, temporalCall } from './temporal';
+import { linksFor, temporalCall } from './temporal';
 
 /** Memo keys dtx writes at start. */
 export const MEMO = {
@@ -167,7 +168,7 @@ export async function placeOrder(
     runId: description.runId,
     mode,
     replayed,
-    status: outcome?.status ?? keywordAttribute(description, 'TxStatus') ?? 'RUNNING',
+    status: outcome?.status ?? description.typedSearchAttributes.get(TX_STATUS) ?? 'RUNNING',
     ...(outcome !== undefined ? { outcome } : {}),
     links: linksFor(deps.temporal, workflowId, description.runId),
   };
@@ -190,8 +191,9 @@ async function readTxState(
     return { txState: { ...txState }, txStateSource: 'query', ...(outcome ? { outcome } : {}) };
   } catch {
     // no worker answered in time (or the workflow cannot be queried): say what Temporal itself knows
-    const status = outcome?.status ?? keywordAttribute(description, 'TxStatus');
-    const txState = status === undefined ? null : { status, mode: keywordAttribute(description, 'TxMode') };
+    const status = outcome?.status ?? description.typedSearchAttributes.get(TX_STATUS);
+    const txState =
+      status === undefined ? null : { status, mode: description.typedSearchAttributes.get(TX_MODE) };
     return { txState, txStateSource: outcome ? 'result' : 'visibility', ...(outcome ? { outcome } : {}) };
   }
 }

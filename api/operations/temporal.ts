@@ -1,12 +1,6 @@
-/** Temporal helpers of the operations: error mapping, links, search attribute reading. */
-import {
-  isGrpcServiceError,
-  ServiceError,
-  WorkflowNotFoundError,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
-import { defineSearchAttributeKey } from '@temporalio/common';
-import { orderIdFromWorkflowId, type SearchAttributeName } from '../../workflows/names';
+/** Temporal helpers of the operations: error mapping and links. */
+import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { orderIdFromWorkflowId } from '../../workflows/names';
 import type { TemporalAccess } from './deps';
 import { DtxError, describeError, notFound, unavailable } from './errors';
 
@@ -50,19 +44,4 @@ export function linksFor(temporal: TemporalAccess, workflowId: string, runId: st
     status: `/v1/orders/${encodeURIComponent(orderId)}`,
     temporalUi: runId ? `${workflowPath}/${encodeURIComponent(runId)}` : workflowPath,
   };
-}
-
-const keywordKeys = new Map<SearchAttributeName, ReturnType<typeof defineSearchAttributeKey<'KEYWORD'>>>();
-
-/** A keyword search attribute of a listed or described workflow. */
-export function keywordAttribute(
-  info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes'>,
-  name: SearchAttributeName,
-) {
-  let key = keywordKeys.get(name);
-  if (key === undefined) {
-    key = defineSearchAttributeKey(name, 'KEYWORD');
-    keywordKeys.set(name, key);
-  }
-  return info.typedSearchAttributes.get(key);
 }

@@ -19,6 +19,7 @@ import { temporal as temporalProto } from '@temporalio/proto';
 import Long from 'long';
 import { orderIdFromWorkflowId } from '../../workflows/names';
 import type { PlaceOrderResult } from '../../workflows/contract';
+import { CUSTOMER_ID, ORDER_ID, TX_MODE, TX_STATUS } from '../../workflows/search-attributes';
 import type { ApiDependencies } from './deps';
 import { conflict, DtxError } from './errors';
 import type { CancelResponse, RetryResponse, TransactionList, TransactionSummary } from './schemas';
@@ -28,7 +29,7 @@ import {
   encodePageToken,
   type TransactionFilter,
 } from './visibility';
-import { keywordAttribute, linksFor, temporalCall } from './temporal';
+import { linksFor, temporalCall } from './temporal';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -46,13 +47,13 @@ function summaryOf(deps: ApiDependencies, info: WorkflowExecutionInfo): Transact
     startTime: info.startTime.toISOString(),
     links: linksFor(deps.temporal, info.workflowId, info.runId),
   };
-  const orderId = keywordAttribute(info, 'OrderId') ?? orderIdFromWorkflowId(info.workflowId);
+  const orderId = info.typedSearchAttributes.get(ORDER_ID) ?? orderIdFromWorkflowId(info.workflowId);
   if (orderId !== undefined) summary.orderId = orderId;
-  const mode = keywordAttribute(info, 'TxMode');
+  const mode = info.typedSearchAttributes.get(TX_MODE);
   if (mode !== undefined) summary.mode = mode;
-  const txStatus = keywordAttribute(info, 'TxStatus');
+  const txStatus = info.typedSearchAttributes.get(TX_STATUS);
   if (txStatus !== undefined) summary.txStatus = txStatus;
-  const customerId = keywordAttribute(info, 'CustomerId');
+  const customerId = info.typedSearchAttributes.get(CUSTOMER_ID);
   if (customerId !== undefined) summary.customerId = customerId;
   if (info.closeTime) summary.closeTime = info.closeTime.toISOString();
   return summary;

@@ -1,5 +1,6 @@
 /** Temporal visibility: the list query over dtx's search attributes, and the API's opaque page tokens. */
 import { TX_MODES, TX_STATUSES, WORKFLOW_TYPES, type TxMode, type TxStatus } from '../../workflows/names';
+import { CUSTOMER_ID, TX_MODE, TX_STATUS } from '../../workflows/search-attributes';
 import { badRequest } from './errors';
 
 export interface TransactionFilter {
@@ -19,13 +20,13 @@ export function buildTransactionsQuery(filter: TransactionFilter): string {
   const clauses = [`WorkflowType IN (${types})`];
   if (filter.status !== undefined) {
     if (!TX_STATUSES.includes(filter.status)) throw badRequest(`unknown status "${String(filter.status)}"`);
-    clauses.push(`TxStatus = ${quote(filter.status)}`);
+    clauses.push(`${TX_STATUS.name} = ${quote(filter.status)}`);
   }
   if (filter.mode !== undefined) {
     if (!TX_MODES.includes(filter.mode)) throw badRequest(`unknown mode "${String(filter.mode)}"`);
-    clauses.push(`TxMode = ${quote(filter.mode)}`);
+    clauses.push(`${TX_MODE.name} = ${quote(filter.mode)}`);
   }
-  if (filter.customerId !== undefined) clauses.push(`CustomerId = ${quote(filter.customerId)}`);
+  if (filter.customerId !== undefined) clauses.push(`${CUSTOMER_ID.name} = ${quote(filter.customerId)}`);
   return clauses.join(' AND ');
 }
 

@@ -44,12 +44,6 @@ export class Saga {
     );
   }
 
-  /** Runs a block that is not a single step (e.g. a TCC coordinator); a TxAborted from it compensates the saga. */
-  async block<T>(name: string, body: () => Promise<T>): Promise<T> {
-    this.enter(name);
-    return body();
-  }
-
   /** Runs every registered compensation, newest first, each until it succeeds. */
   async compensate(failure: TxAborted): Promise<void> {
     this.tx.beginUndo(failure);
@@ -67,7 +61,7 @@ export class Saga {
     }
   }
 
-  /** The step or block running when a failure came from outside any step. */
+  /** The step running when a failure came from outside any step. */
   get currentStep(): string {
     return this.current;
   }

@@ -22,7 +22,8 @@ import { createDependencies, type Wiring } from '../../../../api/operations/wiri
 import { createOrchestrator, type Orchestrator } from '../../../../workers/orchestrator/wiring';
 import { OutboxRelay } from '../../../../workers/relay/relay';
 import { TimelineProjector } from '../../../../workers/projector/projector';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TYPES } from '../../../../workflows/names';
+import { WORKFLOW_TYPES } from '../../../../workflows/names';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../../../workflows/search-attributes';
 import { workflowStartOptions } from '../../../../workflows/start-options';
 
 // the in-process parts log through common/logger: keep test output readable
@@ -91,7 +92,7 @@ async function ensureSearchAttributes(config: Config): Promise<void> {
   try {
     const namespace = config.temporal.namespace;
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = Object.keys(SEARCH_ATTRIBUTES).filter(
+    const missing = SEARCH_ATTRIBUTE_KEYS.map((key) => key.name).filter(
       (name) => !(name in (existing.customAttributes ?? {})),
     );
     if (missing.length > 0) {

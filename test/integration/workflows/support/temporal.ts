@@ -11,8 +11,7 @@ import {
 import { loadConfig } from '../../../../common/config';
 import { temporalConnectionOptions } from '../../../../common/temporal';
 import { txStateQuery, type TxState } from '../../../../workflows/contract';
-import { SEARCH_ATTRIBUTES } from '../../../../workflows/names';
-import { TX_STATUS } from '../../../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS, TX_STATUS } from '../../../../workflows/search-attributes';
 
 const config = loadConfig();
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (@temporalio/proto is not a direct dependency). */
@@ -41,7 +40,7 @@ const quietLogger = {
 export async function ensureSearchAttributes(connection: Connection): Promise<void> {
   const namespace = config.temporal.namespace;
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = Object.keys(SEARCH_ATTRIBUTES).filter(
+  const missing = SEARCH_ATTRIBUTE_KEYS.map((key) => key.name).filter(
     (name) => !(name in (existing.customAttributes ?? {})),
   );
   if (missing.length === 0) return;
