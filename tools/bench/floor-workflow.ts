@@ -1,0 +1,30 @@
+/**
+ * The Temporal floor of `npm run bench:saga` (bench-only, not dtx production code): a workflow that runs groups of
+ * no-op activities, one group after the other and the activities of a group in parallel, of the same kind (local or
+ * remote) and in the same shape as a dtx order flow. Bundled by the bench's own worker on its own task queue.
+ */
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+
+export interface FloorActivities {
+  noop(): Promise<void>;
+}
+
+export interface FloorInput {
+  kind: 'local' | 'remote';
+  /** Activities per group, e.g. saga [1, 1, 1, 1, 1], TCC [1, 1, 2, 2, 1]. */
+  groups: number[];
+}
+
+const options = { startToCloseTimeout: '15 seconds', retry: { maximumAttempts: 1 } } as const;
+const remote = proxyActivities<FloorActivities>(options);
+const local = proxyLocalActivities<FloorActivities>(options);
+
+export async function benchFloor(input: FloorInput): Promise<number> {
+  const acts = input.kind === 'local' ? local : remote;
+  let count = 0;
+  for (const size of input.groups) {
+    await Promise.all(Array.from({ length: size }, () => acts.noop()));
+    count += size;
+  }
+  return count;
+}

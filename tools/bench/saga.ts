@@ -1,0 +1,666 @@
+/**
+ * `npm run bench:saga [-- --clients 1,8,16 --duration 20 --warmup 5 --fail-ratio 0 --coupon-ratio 0 --modes saga,tcc
+ *   --floor auto|local|remote|none --profile]`: dtx's order throughput and latency on the RUNNING local system
+ * (`npm start`), side by side with the Temporal floor, in one run.
+ *
+ *  - dtx: N clients in a closed loop, each placing orders through `POST /v1/orders?wait=true` (one item, quantity 1;
+ *    its own customer and product, created through the services' admin RPCs). `--fail-ratio` of the orders come from
+ *    a customer without money (payment rejects → compensation), `--coupon-ratio` use a fresh single-use coupon.
+ *  - floor: the same clients starting a workflow of as many no-op activities of the same kind (local or remote) and
+ *    in the same shape as the dtx flow, run by a worker this bench starts on its own task queue, same server and
+ *    namespace (tools/bench/floor-workflow.ts).
+ *  - per run: orders/s, p50/p95/p99, dtx/floor, errors (an unexpected answer or outcome; never throughput) and the CPU
+ *    ms per order of every process of the system (/proc: Temporal, worker, services, API, relay, projector,
+ *    PostgreSQL, Kafka, this bench). A table, then one JSON line.
+ *
+ * It refuses to run, naming what is missing, when Temporal, the API, the services or the worker are not up.
+ */
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import { Command } from 'commander';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig, SERVICE_NAMES, type Config } from '../../common/config';
+import { temporalConnectionOptions } from '../../common/temporal';
+import { call, createServiceClients, type ServiceClients } from '../../services/rpc/clients';
+import { apiBaseUrl } from '../../start/parts';
+import { grpcServing, httpOk } from '../../start/probes';
+import { ORDER_ACTIVITY_KIND } from '../../workflows/order/activities';
+import { TASK_QUEUE, type TxMode } from '../../workflows/names';
+import type { FloorInput } from './floor-workflow';
+import { formatProfile, profileWorkflow } from './profile';
+import { cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
+
+type ActivityKind = 'local' | 'remote';
+
+interface Options {
+  clients: number[];
+  durationS: number;
+  warmupS: number;
+  failRatio: number;
+  couponRatio: number;
+  modes: TxMode[];
+  floor: ActivityKind | 'none';
+  profile: boolean;
+}
+
+/** One finished order (or floor workflow) of a client. */
+interface Sample {
+  startedAt: number;
+  endedAt: number;
+  ok: boolean;
+  compensated: boolean;
+  error?: string;
+  workflowId?: string;
+}
+
+export interface RunResult {
+  mode: TxMode;
+  system: 'dtx' | 'floor';
+  activityKind: ActivityKind;
+  clients: number;
+  seconds: number;
+  ordersPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  completed: number;
+  compensated: number;
+  errors: number;
+  errorSamples: string[];
+  /** dtx only: dtx orders/s ÷ floor orders/s of the same mode and clients. */
+  vsFloor?: number;
+  cpuMsPerOrder: Record<string, number>;
+  cpuMsPerOrderTotal: number;
+  /** Groups with more than one process (something else of that kind ran too). */
+  crowded: string[];
+  /** Workflow id of the order closest to p50 (for --profile). */
+  medianWorkflowId?: string;
+}
+
+/** Activities per step group of each flow's happy path without a coupon (parallel within a group). */
+const FLOOR_SHAPES: Record<TxMode, number[]> = {
+  // quote, CreateOrder, Reserve, Charge, ConfirmOrder
+  saga: [1, 1, 1, 1, 1],
+  // quote, CreateOrder, Try inventory ∥ payment, Confirm inventory ∥ payment, ConfirmOrder
+  tcc: [1, 1, 2, 2, 1],
+};
+
+const UNIT_PRICE = 10_00;
+const STOCK = 1_000_000_000;
+const RICH_BALANCE = 1_000_000_000_000;
+const ADMIN = { deadlineMs: 10_000 };
+const CPU_GROUP_ORDER = [
+  'temporal',
+  'worker',
+  'api',
+  'svc:order',
+  'svc:inventory',
+  'svc:coupon',
+  'svc:payment',
+  'relay',
+  'projector',
+  'postgres',
+  'kafka',
+  'bench',
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Spreads a ratio evenly: order n is special when the running count of special orders steps up at n. */
+const picked = (n: number, ratio: number) => Math.floor((n + 1) * ratio) > Math.floor(n * ratio);
+
+// ---------------------------------------------------------------------------------------------- preflight
+
+/** What of the running system is missing; empty when the bench can run. */
+async function missingParts(config: Config, temporal: Connection | undefined): Promise<string[]> {
+  const missing: string[] = [];
+  if (!temporal) {
+    missing.push(`Temporal at ${config.temporal.address} does not answer (npm run stack up, or npm start)`);
+  } else {
+    const response = await temporal.workflowService
+      .describeTaskQueue({
+        namespace: config.temporal.namespace,
+        taskQueue: { name: TASK_QUEUE, kind: 1 /* NORMAL */ },
+        taskQueueType: 1 /* WORKFLOW */,
+      })
+      .catch(() => undefined);
+    if (!response?.pollers?.length)
+      missing.push(`no orchestrator worker polls task queue ${TASK_QUEUE} (npm start)`);
+  }
+  const api = apiBaseUrl(config);
+  const apiUp = await httpOk(`${api}/readyz`, config.api.apiKey).catch(() => false);
+  if (!apiUp) missing.push(`the API at ${api} is not ready (GET /readyz ≠ 200; npm start)`);
+  for (const service of SERVICE_NAMES) {
+    if (!(await grpcServing(config.serviceAddresses[service])))
+      missing.push(
+        `the ${service} service at ${config.serviceAddresses[service]} is not serving (npm start)`,
+      );
+  }
+  return missing;
+}
+
+async function connectTemporal(config: Config): Promise<Connection | undefined> {
+  try {
+    const connection = await Connection.connect({
+      ...temporalConnectionOptions(config),
+      connectTimeout: '3s',
+    });
+    await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+    return connection;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- fixtures
+
+interface ClientFixture {
+  sku: string;
+  rich: string;
+  poor: string;
+}
+
+/** Per client: a product with plenty of stock, a customer with plenty of money, one with 0.01. */
+async function createFixtures(clients: ServiceClients, tag: string, count: number): Promise<ClientFixture[]> {
+  const fixtures: ClientFixture[] = [];
+  for (let i = 0; i < count; i++) {
+    const fixture = {
+      sku: `BENCH-${tag}-${i}`,
+      rich: `bench-${tag}-rich-${i}`,
+      poor: `bench-${tag}-poor-${i}`,
+    };
+    await call(
+      clients.inventory,
+      'upsertProduct',
+      { sku: fixture.sku, name: 'bench item', unitPrice: UNIT_PRICE },
+      ADMIN,
+    );
+    await call(clients.inventory, 'setStock', { sku: fixture.sku, available: STOCK }, ADMIN);
+    for (const [customerId, amount] of [
+      [fixture.rich, RICH_BALANCE],
+      [fixture.poor, 1],
+    ] as const) {
+      await call(
+        clients.payment,
+        'credit',
+        { branch: { txId: `bench-${tag}:${customerId}`, branchId: 'credit' }, customerId, amount },
+        ADMIN,
+      );
+    }
+    fixtures.push(fixture);
+  }
+  return fixtures;
+}
+
+async function issueCoupon(clients: ServiceClients, code: string): Promise<void> {
+  await call(
+    clients.coupon,
+    'issueCoupon',
+    {
+      code,
+      ownerCustomerId: '',
+      discountType: 'FIXED',
+      amountOff: 1_00,
+      percentOff: 0,
+      maxDiscount: 0,
+      minOrderAmount: 0,
+      expiresAt: '',
+    },
+    ADMIN,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- load
+
+/** Runs `clients` closed loops; samples that ended inside [warmup, warmup + duration] count, with the CPU of that window. */
+async function closedLoop(
+  clients: number,
+  options: Options,
+  once: (client: number, n: number) => Promise<Omit<Sample, 'startedAt' | 'endedAt'>>,
+): Promise<{ samples: Sample[]; cpu: CpuWindow; seconds: number }> {
+  const t0 = Date.now();
+  const windowStart = t0 + options.warmupS * 1000;
+  const windowEnd = windowStart + options.durationS * 1000;
+  const samples: Sample[] = [];
+  let stopCpu: (() => CpuWindow) | undefined;
+  let cpu: CpuWindow | undefined;
+  const windowTimers = [
+    setTimeout(() => (stopCpu = startCpuWindow()), windowStart - t0),
+    setTimeout(() => (cpu = stopCpu?.()), windowEnd - t0),
+  ];
+  const loops = Array.from({ length: clients }, async (_, client) => {
+    for (let n = 0; Date.now() < windowEnd; n++) {
+      const startedAt = Date.now();
+      let result: Omit<Sample, 'startedAt' | 'endedAt'>;
+      try {
+        result = await once(client, n);
+      } catch (err) {
+        result = { ok: false, compensated: false, error: err instanceof Error ? err.message : String(err) };
+      }
+      const endedAt = Date.now();
+      if (endedAt >= windowStart && endedAt <= windowEnd) samples.push({ startedAt, endedAt, ...result });
+      // an error that answers at once would spin: pace it
+      if (!result.ok) await sleep(50);
+    }
+  });
+  await Promise.all(loops);
+  windowTimers.forEach(clearTimeout);
+  cpu ??= stopCpu?.() ?? { byGroup: {}, processes: {} };
+  return { samples, cpu, seconds: options.durationS };
+}
+
+function summarize(
+  base: Pick<RunResult, 'mode' | 'system' | 'activityKind' | 'clients'>,
+  { samples, cpu, seconds }: { samples: Sample[]; cpu: CpuWindow; seconds: number },
+): RunResult {
+  const good = samples.filter((s) => s.ok);
+  const latencies = good.map((s) => s.endedAt - s.startedAt).sort((a, b) => a - b);
+  const errors = samples.filter((s) => !s.ok);
+  const distinct = [...new Set(errors.map((e) => e.error ?? 'error'))];
+  const p50 = percentile(latencies, 50);
+  const median = good.reduce<Sample | undefined>(
+    (best, s) =>
+      !best || Math.abs(s.endedAt - s.startedAt - p50) < Math.abs(best.endedAt - best.startedAt - p50)
+        ? s
+        : best,
+    undefined,
+  );
+  const orders = Math.max(good.length, 1);
+  const cpuMsPerOrder = Object.fromEntries(
+    Object.entries(cpu.byGroup).map(([group, ms]) => [group, round(ms / orders, 1)]),
+  );
+  return {
+    ...base,
+    seconds,
+    ordersPerSec: round(good.length / seconds, 1),
+    p50: round(p50),
+    p95: round(percentile(latencies, 95)),
+    p99: round(percentile(latencies, 99)),
+    completed: good.length,
+    compensated: good.filter((s) => s.compensated).length,
+    errors: errors.length,
+    errorSamples: distinct.slice(0, 3),
+    cpuMsPerOrder,
+    cpuMsPerOrderTotal: round(Object.values(cpu.byGroup).reduce((sum, ms) => sum + ms, 0) / orders, 1),
+    crowded: Object.entries(cpu.processes)
+      .filter(([group, n]) => group !== 'postgres' && n > 1)
+      .map(([group, n]) => `${group}×${n}`),
+    medianWorkflowId: median?.workflowId,
+  };
+}
+
+interface OrderResponse {
+  workflowId?: string;
+  outcome?: { status?: string; failedStep?: string; reason?: string };
+  error?: { code?: string; message?: string };
+}
+
+function postJson(agent: http.Agent, url: URL, body: unknown, apiKey?: string) {
+  const data = JSON.stringify(body);
+  return new Promise<{ status: number; body: OrderResponse }>((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(data),
+          ...(apiKey ? { 'x-api-key': apiKey } : {}),
+        },
+        timeout: 60_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            resolve({
+              status: response.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as OrderResponse,
+            });
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('HTTP timeout')));
+    request.on('error', reject);
+    request.end(data);
+  });
+}
+
+async function runDtx(
+  config: Config,
+  services: ServiceClients,
+  fixtures: ClientFixture[],
+  tag: string,
+  mode: TxMode,
+  clients: number,
+  options: Options,
+): Promise<RunResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 1 });
+  const url = new URL(`${apiBaseUrl(config)}/v1/orders?wait=true`);
+  const run = randomBytes(2).toString('hex');
+  try {
+    const result = await closedLoop(clients, options, async (client, n) => {
+      const fixture = fixtures[client];
+      const fail = picked(n, options.failRatio);
+      const couponCode = picked(n, options.couponRatio)
+        ? `B${tag}${run}C${client}N${n}`.toUpperCase()
+        : undefined;
+      if (couponCode) await issueCoupon(services, couponCode);
+      const response = await postJson(
+        agent,
+        url,
+        {
+          customerId: fail ? fixture.poor : fixture.rich,
+          items: [{ sku: fixture.sku, quantity: 1 }],
+          mode,
+          ...(couponCode ? { couponCode } : {}),
+        },
+        config.api.apiKey,
+      );
+      const { status, body } = response;
+      const outcome = body.outcome?.status;
+      const expected = fail ? 'COMPENSATED' : 'COMPLETED';
+      if (status !== 200 || outcome !== expected) {
+        const why =
+          status !== 200
+            ? `HTTP ${status} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`.trim()
+            : `${outcome ?? 'no outcome'}${body.outcome?.failedStep ? ` at ${body.outcome.failedStep}` : ''} ${body.outcome?.reason ?? ''} (expected ${expected})`.trim();
+        return { ok: false, compensated: false, error: why, workflowId: body.workflowId };
+      }
+      return { ok: true, compensated: fail, workflowId: body.workflowId };
+    });
+    return summarize({ mode, system: 'dtx', activityKind: ORDER_ACTIVITY_KIND, clients }, result);
+  } finally {
+    agent.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- floor
+
+interface Floor {
+  run(mode: TxMode, clients: number): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+async function startFloor(
+  config: Config,
+  client: Client,
+  kind: ActivityKind,
+  options: Options,
+  tag: string,
+): Promise<Floor> {
+  const taskQueue = `bench-floor-${tag}`;
+  // the SDK logs every worker state change at INFO: keep the bench output to its table
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./floor-workflow'),
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (m) => console.error(m),
+    },
+  });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: { noop: () => Promise.resolve() },
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+  });
+  const running = worker.run();
+  let seq = 0;
+  return {
+    async run(mode, clients) {
+      const input: FloorInput = { kind, groups: FLOOR_SHAPES[mode] };
+      const result = await closedLoop(clients, options, async () => {
+        const workflowId = `bench-floor-${tag}-${++seq}`;
+        const handle: WorkflowHandle = await client.workflow.start('benchFloor', {
+          taskQueue,
+          workflowId,
+          args: [input],
+        });
+        await handle.result();
+        return { ok: true, compensated: false, workflowId };
+      });
+      return summarize({ mode, system: 'floor', activityKind: kind, clients }, result);
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- output
+
+function formatTable(results: RunResult[]): string[] {
+  const groups = CPU_GROUP_ORDER.filter((g) => results.some((r) => r.cpuMsPerOrder[g] !== undefined));
+  const extra = [
+    ...new Set(results.flatMap((r) => Object.keys(r.cpuMsPerOrder)).filter((g) => !groups.includes(g))),
+  ];
+  const cpuCols = [...groups, ...extra];
+  const header = [
+    'mode',
+    'clients',
+    'system',
+    'kind',
+    'orders/s',
+    'p50',
+    'p95',
+    'p99',
+    'ok',
+    'comp',
+    'err',
+    'vs floor',
+    'CPU ms/order',
+    ...cpuCols.map((c) => c.replace(/^svc:/, '')),
+  ];
+  const rows = results.map((r) => [
+    r.mode,
+    String(r.clients),
+    r.system,
+    r.activityKind,
+    r.ordersPerSec.toFixed(1),
+    String(r.p50),
+    String(r.p95),
+    String(r.p99),
+    String(r.completed),
+    String(r.compensated),
+    String(r.errors),
+    r.vsFloor === undefined ? '' : r.vsFloor.toFixed(2),
+    cpuAccountingAvailable ? r.cpuMsPerOrderTotal.toFixed(1) : 'n/a',
+    ...cpuCols.map((c) => (r.cpuMsPerOrder[c] === undefined ? '' : r.cpuMsPerOrder[c].toFixed(1))),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  for (const r of results) {
+    if (r.errorSamples.length > 0)
+      out.push(`errors ${r.mode}/${r.clients}/${r.system}: ${r.errorSamples.join(' | ')}`);
+    if (r.crowded.length > 0)
+      out.push(
+        `note ${r.mode}/${r.clients}/${r.system}: more than one process in ${r.crowded.join(', ')} (CPU summed)`,
+      );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- main
+
+function parseOptions(argv: string[]): Options {
+  const list = (raw: string) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const ratio = (name: string) => (raw: string) => {
+    const value = Number(raw);
+    if (!(value >= 0 && value <= 1)) throw new Error(`--${name} must be between 0 and 1, got "${raw}"`);
+    return value;
+  };
+  const seconds = (name: string, min: number) => (raw: string) => {
+    const value = Number(raw);
+    if (!(value >= min)) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"`);
+    return value;
+  };
+  const program = new Command('bench:saga')
+    .description('dtx order throughput/latency through the HTTP API, side by side with the Temporal floor')
+    .option('--clients <list>', 'concurrent clients, one run per value (comma list)', '1,8,16')
+    .option('--duration <s>', 'measured seconds per run', seconds('duration', 1), 20)
+    .option('--warmup <s>', 'unmeasured seconds before each run', seconds('warmup', 0), 5)
+    .option(
+      '--fail-ratio <r>',
+      'fraction of orders from a customer without money (compensate)',
+      ratio('fail-ratio'),
+      0,
+    )
+    .option(
+      '--coupon-ratio <r>',
+      'fraction of orders with a fresh single-use coupon',
+      ratio('coupon-ratio'),
+      0,
+    )
+    .option('--modes <list>', 'dtx modes (saga,tcc)', 'saga,tcc')
+    .option('--floor <kind>', 'floor activity kind: auto (what dtx uses), local, remote, none', 'auto')
+    .option('--profile', "print one order's step-by-step timing from its history (per run)", false)
+    .parse(argv);
+  const raw = program.opts<{
+    clients: string;
+    duration: number;
+    warmup: number;
+    failRatio: number;
+    couponRatio: number;
+    modes: string;
+    floor: string;
+    profile: boolean;
+  }>();
+  const clients = list(raw.clients).map((c) => {
+    const n = Number(c);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--clients takes positive integers, got "${c}"`);
+    return n;
+  });
+  const modes = list(raw.modes).map((m) => {
+    if (m !== 'saga' && m !== 'tcc') throw new Error(`--modes takes saga and/or tcc, got "${m}"`);
+    return m;
+  });
+  const floorKind = raw.floor === 'auto' ? ORDER_ACTIVITY_KIND : raw.floor;
+  if (floorKind !== 'local' && floorKind !== 'remote' && floorKind !== 'none')
+    throw new Error(`--floor takes auto, local, remote or none, got "${raw.floor}"`);
+  return {
+    clients,
+    durationS: raw.duration,
+    warmupS: raw.warmup,
+    failRatio: raw.failRatio,
+    couponRatio: raw.couponRatio,
+    modes,
+    floor: floorKind,
+    profile: raw.profile,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv);
+  const config = loadConfig();
+  const connection = await connectTemporal(config);
+  const missing = await missingParts(config, connection);
+  if (missing.length > 0) {
+    console.error('bench:saga needs the running system (npm start); missing:');
+    for (const m of missing) console.error(`  - ${m}`);
+    await connection?.close();
+    return 2;
+  }
+  const client = new Client({ connection: connection!, namespace: config.temporal.namespace });
+  const services = createServiceClients(config.serviceAddresses);
+  const tag = randomBytes(3).toString('hex');
+  const maxClients = Math.max(...options.clients);
+  const loadBefore = os.loadavg();
+  console.log(
+    `bench:saga ${tag}: clients ${options.clients.join(',')}, ${options.warmupS}+${options.durationS} s per run, ` +
+      `modes ${options.modes.join(',')}, fail ${options.failRatio}, coupon ${options.couponRatio}, dtx activities ` +
+      `${ORDER_ACTIVITY_KIND}, floor ${options.floor}; ${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  if (!cpuAccountingAvailable) console.log('no /proc: CPU per process is not measured');
+  const fixtures = await createFixtures(services, tag, maxClients);
+  const floor =
+    options.floor === 'none' ? undefined : await startFloor(config, client, options.floor, options, tag);
+  const results: RunResult[] = [];
+  const profiles: string[] = [];
+  try {
+    for (const clients of options.clients) {
+      for (const mode of options.modes) {
+        const dtx = await runDtx(config, services, fixtures, tag, mode, clients, options);
+        const base = floor ? await floor.run(mode, clients) : undefined;
+        if (base && base.ordersPerSec > 0) dtx.vsFloor = round(dtx.ordersPerSec / base.ordersPerSec, 2);
+        results.push(dtx, ...(base ? [base] : []));
+        console.log(
+          formatTable([dtx, ...(base ? [base] : [])])
+            .slice(2)
+            .join('\n'),
+        );
+        if (options.profile) {
+          for (const r of [dtx, base]) {
+            if (!r?.medianWorkflowId) continue;
+            const profile = await profileWorkflow(client, r.medianWorkflowId);
+            profiles.push(
+              ...formatProfile(`${r.system} ${r.mode}, ${r.clients} clients, order nearest p50`, profile),
+              '',
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    await floor?.close();
+    services.close();
+    await connection!.close();
+  }
+  const loadAfter = os.loadavg();
+  console.log('');
+  if (profiles.length > 0) console.log(profiles.join('\n'));
+  console.log(formatTable(results).join('\n'));
+  console.log(
+    `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'saga',
+      tag,
+      options,
+      cpus: os.cpus().length,
+      loadBefore,
+      loadAfter,
+      results: results.map(({ medianWorkflowId: _id, ...r }) => r),
+    }),
+  );
+  return results.some((r) => r.errors > 0) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
