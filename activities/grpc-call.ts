@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CallOptions } from '../services/rpc/clients';
 import { describeGrpcError } from '../services/rpc/errors';
+import { BARRIER_OUTCOMES } from '../workflows/names';
 import type { Outcome } from './types';
 
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -61,6 +62,7 @@ export async function grpcCall<T>(describe: string, run: () => Promise<T>): Prom
 
 /** The barrier outcome of a response (UNSPECIFIED would be a service bug: reported as APPLIED is wrong, so fail). */
 export function outcomeOf(outcome: string): Outcome {
-  if (outcome === 'APPLIED' || outcome === 'DUPLICATE' || outcome === 'EMPTY') return outcome;
+  const known = BARRIER_OUTCOMES.find((o) => o === outcome);
+  if (known) return known;
   throw ApplicationFailure.nonRetryable(`unexpected outcome "${outcome}"`, 'BadOutcome');
 }

@@ -1,8 +1,9 @@
 /** Inputs and results of the order activities: plain JSON, shared (as types) with the workflows. */
 import type { OrderItem, PricedLine } from '../workflows/contract';
+import type { BarrierOutcome } from '../workflows/names';
 
 /** What the barrier made of a call (design.md). */
-export type Outcome = 'APPLIED' | 'DUPLICATE' | 'EMPTY';
+export type Outcome = BarrierOutcome;
 
 /** Every mutating call names its branch (the step); the tx id is the calling workflow's id. */
 export interface BranchInput {

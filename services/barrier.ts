@@ -14,10 +14,10 @@
  * A refused or failed call throws, which rolls back its barrier rows with the transaction.
  */
 import type { Knex } from 'knex';
+import type { BarrierOp, BarrierOutcome } from '../workflows/names';
 import { BusinessRejectionError } from './rpc/errors';
 
-export type BarrierOp = 'action' | 'compensate' | 'try' | 'confirm' | 'cancel';
-export type BarrierOutcome = 'APPLIED' | 'DUPLICATE' | 'EMPTY';
+export type { BarrierOp, BarrierOutcome } from '../workflows/names';
 
 export interface BranchKey {
   txId: string;

@@ -3,6 +3,7 @@
  * types come from `Static<>`, the CLI validates its input with them, and /docs publishes them as OpenAPI.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MAX_LINES, MAX_QUANTITY } from '../../services/rpc/limits';
 import { TX_MODES, TX_STATUSES } from '../../workflows/names';
 import { ERROR_CODES } from './errors';
 
@@ -21,9 +22,6 @@ const identifier = (description: string) =>
     pattern: ID_PATTERN,
     description: `${description}: 1-64 characters, letters, digits and . _ : @ - (not first)`,
   });
-
-export const MAX_ITEMS = 100;
-export const MAX_QUANTITY = 1_000_000;
 
 export const TxModeSchema = literalUnion(TX_MODES, 'saga (compensating actions) or tcc (try-confirm-cancel)');
 export const TxStatusSchema = literalUnion(TX_STATUSES, 'transaction status (search attribute TxStatus)');
@@ -45,8 +43,8 @@ export const PlaceOrderBodySchema = Type.Object(
     customerId: identifier('customer id'),
     items: Type.Array(OrderItemSchema, {
       minItems: 1,
-      maxItems: MAX_ITEMS,
-      description: `1-${MAX_ITEMS} lines, each SKU at most once; prices come from the catalogue`,
+      maxItems: MAX_LINES,
+      description: `1-${MAX_LINES} lines, each SKU at most once; prices come from the catalogue`,
     }),
     couponCode: Type.Optional(identifier('coupon code')),
     mode: Type.Optional(

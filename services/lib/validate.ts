@@ -2,15 +2,7 @@
 import type { Branch__Output } from '../../proto/gen/dtx/v1/Branch';
 import type { BranchKey } from '../barrier';
 import { InvalidArgumentError } from '../rpc/errors';
-
-/** Longest id (order, customer, sku, coupon code, tx, branch). */
-export const MAX_ID_LENGTH = 128;
-/** Longest free text (reasons, product names). */
-export const MAX_TEXT_LENGTH = 1000;
-/** Most lines/items/SKUs in one request. */
-export const MAX_LINES = 100;
-/** Largest quantity of one line. */
-export const MAX_QUANTITY = 1_000_000;
+import { MAX_ID_LENGTH, MAX_LINES, MAX_QUANTITY, MAX_TEXT_LENGTH } from '../rpc/limits';
 
 // printable, no whitespace or control characters: ids end up in logs, Kafka keys and URLs
 const ID_PATTERN = /^[\x21-\x7e]+$/;

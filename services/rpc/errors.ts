@@ -9,6 +9,7 @@
  * Client side: `describeGrpcError(err)` reads them back, plus whether the failure is transient (worth retrying).
  */
 import * as grpc from '@grpc/grpc-js';
+import { ERROR_TYPES } from '../../workflows/names';
 
 /** Trailing-metadata keys of the contract. */
 export const METADATA_KEYS = {
@@ -134,8 +135,8 @@ export interface GrpcErrorDescription {
   /** e.g. "FAILED_PRECONDITION" */
   codeName: string;
   /**
-   * Error type for the workflow: the business reason for FAILED_PRECONDITION, "InvalidArgument", "NotFound",
-   * "AlreadyExists", otherwise the code name.
+   * Error type for the workflow: the business reason for FAILED_PRECONDITION, one of ERROR_TYPES
+   * (workflows/names.ts) for INVALID_ARGUMENT / NOT_FOUND / ALREADY_EXISTS, otherwise the code name.
    */
   type: string;
   reason?: string;
@@ -170,9 +171,9 @@ export function describeGrpcError(err: unknown): GrpcErrorDescription {
   const codeName = grpc.status[code] ?? `CODE_${code}`;
   const reason = firstString(err.metadata, METADATA_KEYS.reason);
   const typeByCode: Partial<Record<grpc.status, string>> = {
-    [grpc.status.INVALID_ARGUMENT]: 'InvalidArgument',
-    [grpc.status.NOT_FOUND]: 'NotFound',
-    [grpc.status.ALREADY_EXISTS]: 'AlreadyExists',
+    [grpc.status.INVALID_ARGUMENT]: ERROR_TYPES.invalidArgument,
+    [grpc.status.NOT_FOUND]: ERROR_TYPES.notFound,
+    [grpc.status.ALREADY_EXISTS]: ERROR_TYPES.alreadyExists,
   };
   const type = code === grpc.status.FAILED_PRECONDITION && reason ? reason : (typeByCode[code] ?? codeName);
   return {
