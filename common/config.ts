@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+/** The four domain services; each also names the one aggregate type whose events it publishes (outbox/topics.ts). */
 export const SERVICE_NAMES = ['order', 'inventory', 'coupon', 'payment'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 /** Every database dtx owns: one per service plus the timeline projector's. */
@@ -33,6 +34,10 @@ export type Env = Record<string, string | undefined>;
 export interface Config {
   temporal: {
     address: string;
+    /**
+     * TEMPORAL_NAMESPACE (default `default`; npm test uses `dtx-test`). Letters, digits, `.`, `-`, `_`; the stack
+     * registers it (and the search attributes in it) when a local server lacks it.
+     */
     namespace: string;
     uiUrl: string;
     /** mTLS client cert/key paths (Temporal Cloud or a TLS cluster). */
@@ -48,10 +53,23 @@ export interface Config {
     topicPartitions: number;
     /** Replication factor of the topics dtx creates (KAFKA_TOPIC_REPLICATION). */
     topicReplicationFactor: number;
+    /**
+     * DTX_KAFKA_PREFIX (default none; npm test uses `test.`): put before every Kafka name dtx derives, the event
+     * topics (`<prefix>dtx.<aggregate>.events`) and the timeline projector's consumer group, so two deployments
+     * (or the tests and a running dtx) can share one cluster. Letters, digits, `.` and `-` (no `_`: Kafka treats
+     * `.` and `_` in topic names as colliding).
+     */
+    namePrefix: string;
   };
   /** Server URL of the PostgreSQL that holds the dtx databases (DTX_PG_URL; its path is the admin database). */
   postgresServerUrl: string;
-  /** Connection URL of each database. */
+  /**
+   * DTX_DB_PREFIX (default none; npm test uses `test_`): put before every database name dtx derives, so database
+   * `<db>` is `<prefix>dtx_<db>` on DTX_PG_URL's server. Lower-case letters, digits and `_`, not starting with a
+   * digit. An explicit DTX_<DB>_DB_URL wins over it.
+   */
+  databasePrefix: string;
+  /** Connection URL of each database (DTX_<DB>_DB_URL, default `<prefix>dtx_<db>` on DTX_PG_URL's server). */
   databases: Record<DatabaseName, string>;
   /** host:port of each gRPC service. */
   serviceAddresses: Record<ServiceName, string>;
@@ -64,6 +82,11 @@ export interface Config {
   /** Runtime data and logs of this checkout. */
   dataDir: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /**
+   * DTX_LOG_FILE: append the JSON log lines to this file instead of stdout (default: stdout). Tests set it per
+   * test file (test/artifacts/logs/) so a passing run stays quiet and a failing one can show its own logs.
+   */
+  logFile?: string;
   /** Raw DTX_FAULTS spec; parsed by the services' fault injector. Empty = off. */
   faults: string;
   /** Days a tx_barrier row is kept before the services' cleanup job deletes it (DTX_BARRIER_RETENTION_DAYS). */
@@ -163,6 +186,27 @@ function withDatabase(serverUrl: string, database: string): string {
   return parsed.toString();
 }
 
+/** An optional prefix of names dtx derives: empty, or `pattern` and at most `maxLength` characters. */
+function prefix(env: Env, name: string, pattern: RegExp, rule: string, maxLength: number): string {
+  const value = str(env, name, '');
+  if (value !== '' && (!pattern.test(value) || value.length > maxLength)) {
+    throw new ConfigError(name, `must be ${rule}, at most ${maxLength} characters, got "${value}"`);
+  }
+  return value;
+}
+
+/** TEMPORAL_NAMESPACE: the characters Temporal (and Temporal Cloud's `<name>.<account>`) namespace names use. */
+function namespace(env: Env, name: string, fallback: string): string {
+  const value = str(env, name, fallback);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/.test(value)) {
+    throw new ConfigError(
+      name,
+      `must be 2-255 letters, digits, ".", "-" or "_", starting with a letter or digit, got "${value}"`,
+    );
+  }
+  return value;
+}
+
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const value = str(env, name, fallback);
   if (!(allowed as readonly string[]).includes(value)) {
@@ -206,10 +250,19 @@ export function loadConfig(env: Env = process.env): Config {
     'postgres:',
     'postgresql:',
   ]);
+  // PostgreSQL folds unquoted names to lower case and allows 63 bytes (the longest default name is 12)
+  const databasePrefix = prefix(
+    env,
+    'DTX_DB_PREFIX',
+    /^[a-z_][a-z0-9_]*$/,
+    'lower-case letters, digits and "_", not starting with a digit',
+    40,
+  );
   const databases = Object.fromEntries(
     DATABASE_NAMES.map((db) => {
       const variable = `DTX_${db.toUpperCase()}_DB_URL`;
-      return [db, url(env, variable, withDatabase(pgServer, `dtx_${db}`), ['postgres:', 'postgresql:'])];
+      const fallback = withDatabase(pgServer, `${databasePrefix}dtx_${db}`);
+      return [db, url(env, variable, fallback, ['postgres:', 'postgresql:'])];
     }),
   ) as Record<DatabaseName, string>;
 
@@ -220,10 +273,12 @@ export function loadConfig(env: Env = process.env): Config {
     ]),
   ) as Record<ServiceName, string>;
 
+  const logFile = optional(env, 'DTX_LOG_FILE');
+
   return {
     temporal: {
       address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
-      namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+      namespace: namespace(env, 'TEMPORAL_NAMESPACE', 'default'),
       uiUrl: url(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233', ['http:', 'https:']).replace(/\/$/, ''),
       tls: certPath && keyPath ? { certPath, keyPath } : undefined,
       apiKey: optional(env, 'TEMPORAL_API_KEY'),
@@ -235,8 +290,10 @@ export function loadConfig(env: Env = process.env): Config {
       sasl,
       topicPartitions: int(env, 'KAFKA_TOPIC_PARTITIONS', 3, 1, 1000),
       topicReplicationFactor: int(env, 'KAFKA_TOPIC_REPLICATION', 1, 1, 10),
+      namePrefix: prefix(env, 'DTX_KAFKA_PREFIX', /^[A-Za-z0-9.-]+$/, 'letters, digits, "." and "-"', 100),
     },
     postgresServerUrl: pgServer,
+    databasePrefix,
     databases,
     serviceAddresses,
     api: {
@@ -252,6 +309,7 @@ export function loadConfig(env: Env = process.env): Config {
     cacheDir: path.resolve(str(env, 'DTX_CACHE', path.join(os.homedir(), '.cache', 'dtx'))),
     dataDir: path.resolve(REPO_ROOT, str(env, 'DTX_DATA', path.join(REPO_ROOT, '.dtx'))),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    logFile: logFile === undefined ? undefined : path.resolve(logFile),
     faults: str(env, 'DTX_FAULTS', ''),
     barrierRetentionDays: int(env, 'DTX_BARRIER_RETENTION_DAYS', 7, 1, 3650),
     relay: loadRelayConfig(env, databases),

@@ -1,11 +1,10 @@
 /**
- * The one kafkajs client factory (brokers, client id, TLS, SASL from common/config), plus topic creation.
- * Used by the outbox relay, the timeline projector, the API and tests.
+ * The one kafkajs client factory (brokers, client id, TLS, SASL from common/config). Used by the outbox relay, the
+ * timeline projector, the API and tests; the topic names and their creation are outbox/topics.ts'.
  */
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { AGGREGATE_TYPES, topicFor } from '../workflows/names';
 
 export interface KafkaClientOptions {
   /** Appended to the configured client id (e.g. `relay`), so broker logs tell processes apart. */
@@ -65,41 +64,4 @@ export function kafkaConfigFrom(
 export function createKafka(options: KafkaClientOptions = {}): Kafka {
   const config = options.config ?? loadConfig();
   return new Kafka(kafkaConfigFrom(config, options));
-}
-
-/** Every event topic of the shared design (one per aggregate type). */
-export const EVENT_TOPICS: readonly string[] = AGGREGATE_TYPES.map(topicFor);
-
-export interface EnsureTopicsOptions {
-  topics?: readonly string[];
-  /** Default: config.kafka.topicPartitions. */
-  partitions?: number;
-  /** Default: config.kafka.topicReplicationFactor. */
-  replicationFactor?: number;
-  config?: Config;
-}
-
-/** Creates the missing topics (existing ones are left as they are) and waits for their leaders. */
-export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions = {}): Promise<string[]> {
-  const config = options.config ?? loadConfig();
-  const wanted = options.topics ?? EVENT_TOPICS;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: options.partitions ?? config.kafka.topicPartitions,
-          replicationFactor: options.replicationFactor ?? config.kafka.topicReplicationFactor,
-        })),
-      });
-    }
-    return missing;
-  } finally {
-    await admin.disconnect();
-  }
 }

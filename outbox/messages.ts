@@ -1,6 +1,6 @@
 /** How an outbox row becomes a Kafka message: topic per aggregate type, key = aggregate id, design.md's headers. */
 import type { Message } from 'kafkajs';
-import { topicFor } from '../workflows/names';
+import { topicFor } from './topics';
 import type { OutboxRow } from './types';
 
 /** Kafka header names the relay sets (the first six are design.md's; occurred-at is the row's created_at). */
@@ -34,11 +34,17 @@ export function toKafkaMessage(row: OutboxRow): Message {
   return { key: row.aggregateId, value: row.payloadJson, headers };
 }
 
-/** Rows grouped by topic, each topic's messages in the rows' order (kafkajs keeps it per partition). */
-export function toTopicMessages(rows: OutboxRow[]): { topic: string; messages: Message[] }[] {
+/**
+ * Rows grouped by topic (`namePrefix` = config.kafka.namePrefix), each topic's messages in the rows' order (kafkajs
+ * keeps it per partition).
+ */
+export function toTopicMessages(
+  rows: OutboxRow[],
+  namePrefix: string,
+): { topic: string; messages: Message[] }[] {
   const byTopic = new Map<string, Message[]>();
   for (const row of rows) {
-    const topic = topicFor(row.aggregateType);
+    const topic = topicFor(row.aggregateType, namePrefix);
     let messages = byTopic.get(topic);
     if (!messages) byTopic.set(topic, (messages = []));
     messages.push(toKafkaMessage(row));

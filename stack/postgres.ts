@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import type { Config } from '../common/config';
 import { logFileOf, type Component, type StackContext, type Started } from './component';
 import { InstallError, MissingToolError, StackError } from './errors';
 import { formatDuration, since } from './output';
@@ -33,7 +34,7 @@ interface PgServer {
   user: string;
 }
 
-function server(ctx: StackContext): PgServer {
+function server(ctx: Pick<StackContext, 'config'>): PgServer {
   const url = new URL(ctx.config.postgresServerUrl);
   return {
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -204,7 +205,10 @@ function quoteForPgCtl(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-async function queryServer<T>(ctx: StackContext, use: (client: Client) => Promise<T>): Promise<T> {
+async function queryServer<T>(
+  ctx: Pick<StackContext, 'config'>,
+  use: (client: Client) => Promise<T>,
+): Promise<T> {
   const client = new Client({
     connectionString: ctx.config.postgresServerUrl,
     connectionTimeoutMillis: 3000,
@@ -219,12 +223,36 @@ async function queryServer<T>(ctx: StackContext, use: (client: Client) => Promis
 }
 
 /** Names of the configured databases that live on this server (DTX_<SERVICE>_DB_URL may move some elsewhere). */
-function databasesOnServer(ctx: StackContext): string[] {
+function databasesOnServer(ctx: Pick<StackContext, 'config'>): string[] {
   const { host, port } = server(ctx);
   return Object.values(ctx.config.databases)
     .map((databaseUrl) => new URL(databaseUrl))
     .filter((url) => url.hostname === host && (url.port === '' ? 5432 : Number(url.port)) === port)
     .map((url) => decodeURIComponent(url.pathname.replace(/^\//, '')));
+}
+
+/**
+ * Creates the configured databases (DTX_DB_PREFIX names them: npm test's are test_dtx_*) that the server lacks;
+ * returns the names created. Used by `stack up` and the migrate step.
+ */
+export async function ensureDatabases(config: Config): Promise<string[]> {
+  const wanted = databasesOnServer({ config });
+  return queryServer({ config }, async (client) => {
+    const existing = await client.query<{ datname: string }>('select datname from pg_database');
+    const present = new Set(existing.rows.map((row) => row.datname));
+    const missing = [...new Set(wanted)].filter((name) => !present.has(name));
+    for (const name of missing) {
+      try {
+        await client.query(`create database "${name.replace(/"/g, '""')}"`);
+      } catch (error) {
+        // a parallel `stack up` / migrate created it first: 42P04 duplicate_database, or 23505 when the two
+        // creates raced on pg_database's unique index
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
+      }
+    }
+    return missing;
+  });
 }
 
 export const postgresComponent: Component = {
@@ -316,14 +344,7 @@ export const postgresComponent: Component = {
   },
 
   async afterReady(ctx) {
-    const wanted = databasesOnServer(ctx);
-    const created = await queryServer(ctx, async (client) => {
-      const existing = await client.query<{ datname: string }>('select datname from pg_database');
-      const present = new Set(existing.rows.map((row) => row.datname));
-      const missing = [...new Set(wanted)].filter((name) => !present.has(name));
-      for (const name of missing) await client.query(`create database "${name.replace(/"/g, '""')}"`);
-      return missing;
-    });
+    const created = await ensureDatabases(ctx.config);
     return created.length > 0 ? `databases created: ${created.join(', ')}` : undefined;
   },
 

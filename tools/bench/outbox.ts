@@ -1,6 +1,7 @@
 /**
  * `npm run bench:outbox [-- --rows N --aggregates A --batch B --rate R --seconds S]`: the relay against its physical
- * limit, in one run, on a throwaway database and its own topic (`dtx.bench.events`, so no projector sees it):
+ * limit, in one run, on a throwaway database and its own topic (`<DTX_KAFKA_PREFIX>dtx.bench.events`, so no
+ * projector sees it):
  *
  *  (a) drain: N rows across A aggregates committed at once → time until the relay (its own process, as in production)
  *      has delivered them (msg/s), and
@@ -14,9 +15,9 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { loadConfig } from '../../common/config';
-import { createKafka, ensureTopics } from '../../common/kafka';
+import { createKafka } from '../../common/kafka';
 import { appendEvent } from '../../outbox/writer';
-import { topicFor } from '../../workflows/names';
+import { ensureTopics, topicFor } from '../../outbox/topics';
 import { claimBatch, markSent } from '../../workers/relay/claim';
 import { toTopicMessages } from '../../outbox/messages';
 import type { OutboxRow } from '../../outbox/types';
@@ -24,7 +25,9 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-db';
 import { startCounter } from './counter';
 
 const AGGREGATE_TYPE = 'bench';
-const TOPIC = topicFor(AGGREGATE_TYPE);
+// the relay child inherits DTX_KAFKA_PREFIX, so it sends to this same topic
+const KAFKA_PREFIX = loadConfig().kafka.namePrefix;
+const TOPIC = topicFor(AGGREGATE_TYPE, KAFKA_PREFIX);
 
 interface Options {
   rows: number;
@@ -218,7 +221,7 @@ async function benchRaw(kafka: Kafka, scratch: ScratchDatabase, prefix: string, 
   try {
     const start = Date.now();
     for (const batch of batches)
-      await producer.sendBatch({ topicMessages: toTopicMessages(batch), acks: -1 });
+      await producer.sendBatch({ topicMessages: toTopicMessages(batch, KAFKA_PREFIX), acks: -1 });
     const sendMs = Date.now() - start;
     while (counter.count < rows.length) await sleep(10);
     const consumedMs = Date.now() - start;

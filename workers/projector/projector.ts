@@ -3,7 +3,8 @@ import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import { loadConfig, type Config } from '../../common/config';
 import { createDb } from '../../common/db';
-import { createKafka, EVENT_TOPICS, ensureTopics } from '../../common/kafka';
+import { createKafka } from '../../common/kafka';
+import { consumerGroupId, ensureTopics, eventTopics } from '../../outbox/topics';
 import { createLogger, type Logger } from '../../common/logger';
 import { migrateDatabase } from '../../services/migrate';
 import { IdempotentConsumer, purgeInbox } from '../../outbox/inbox/consumer';
@@ -13,13 +14,14 @@ const INBOX_PURGE_EVERY_MS = 60 * 60_000;
 
 /** The projector's name in the inbox table. */
 export const TIMELINE_CONSUMER = 'timeline-projector';
-/** Its Kafka consumer group. */
+/** Its Kafka consumer group, under config.kafka.namePrefix (consumerGroupId). */
 export const TIMELINE_GROUP_ID = 'dtx-timeline-projector';
 
 export interface TimelineProjectorOptions {
   /** Timeline database URL (default: config.databases.timeline). */
   databaseUrl?: string;
   kafka?: Kafka;
+  /** Default: TIMELINE_GROUP_ID under config.kafka.namePrefix. */
   groupId?: string;
   /** Where a group without committed offsets starts (default true: the whole history). */
   fromBeginning?: boolean;
@@ -64,21 +66,20 @@ export class TimelineProjector {
       if (options.migrate !== false) await migrateDatabase(db, 'timeline');
       const kafka = options.kafka ?? createKafka({ clientSuffix: 'timeline', config });
       await ensureTopics(kafka, { config });
+      const groupId = options.groupId ?? consumerGroupId(TIMELINE_GROUP_ID, config.kafka.namePrefix);
+      const topics = eventTopics(config.kafka.namePrefix);
       const consumer = await IdempotentConsumer.start({
         kafka,
         db,
         consumer: TIMELINE_CONSUMER,
-        groupId: options.groupId ?? TIMELINE_GROUP_ID,
-        topics: EVENT_TOPICS,
+        groupId,
+        topics,
         fromBeginning: options.fromBeginning ?? true,
         handler: projectEvent,
         logger,
         onFatal: options.onFatal,
       });
-      logger.info(
-        { groupId: options.groupId ?? TIMELINE_GROUP_ID, topics: EVENT_TOPICS },
-        'timeline projector started',
-      );
+      logger.info({ groupId, topics }, 'timeline projector started');
       return new TimelineProjector(consumer, db, config.relay.inboxRetentionDays, logger);
     } catch (error) {
       await db.destroy();

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../common/config';
-import { createKafka, ensureTopics } from '../../common/kafka';
+import { createKafka } from '../../common/kafka';
+import { ensureTopics } from '../../outbox/topics';
 import { createLogger, type Logger } from '../../common/logger';
 import { retryDelayMs } from './backoff';
 import { claimBatch, markFailed, markSent, releaseClaims } from './claim';
@@ -124,7 +125,13 @@ export class OutboxRelay {
     this.lanes = this.databases.flatMap((d) =>
       Array.from(
         { length: this.settings.workersPerDatabase },
-        () => new DatabaseLane(d, new OutboxSender(kafka, this.logger.child({ database: d.name }))),
+        () =>
+          new DatabaseLane(
+            d,
+            new OutboxSender(kafka, this.logger.child({ database: d.name }), {
+              namePrefix: config.kafka.namePrefix,
+            }),
+          ),
       ),
     );
     this.faults = parseRelayFaults(config.faults);

@@ -35,6 +35,8 @@ export interface SendReport {
 }
 
 export interface SenderOptions {
+  /** config.kafka.namePrefix: the topics are `<prefix>dtx.<aggregate>.events` (outbox/topics.ts). */
+  namePrefix: string;
   /** Compression of produced batches (default none). */
   compression?: CompressionTypes;
 }
@@ -45,7 +47,7 @@ export class OutboxSender {
   constructor(
     private readonly kafka: Kafka,
     private readonly logger: Logger,
-    private readonly options: SenderOptions = {},
+    private readonly options: SenderOptions,
   ) {}
 
   private newProducer(): Producer {
@@ -98,7 +100,7 @@ export class OutboxSender {
     try {
       const producer = await this.connected();
       await producer.sendBatch({
-        topicMessages: toTopicMessages(rows),
+        topicMessages: toTopicMessages(rows, this.options.namePrefix),
         acks: -1,
         compression: this.options.compression,
       });

@@ -3,7 +3,8 @@
  * and, per aggregate, Kafka's order (first occurrences) is the (txid, seq) order of the rows.
  */
 import type { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from '../../../common/kafka';
+import { createKafka } from '../../../common/kafka';
+import { ensureTopics } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { OutboxRelay } from '../../../workers/relay/relay';
 import { captureMessages, eventIdsByAggregate, firstOccurrences } from './support/capture';

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from '../../../common/kafka';
+import { createKafka } from '../../../common/kafka';
+import { ensureTopics } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { OutboxRelay } from '../../../workers/relay/relay';
 import { getOrderTimeline } from '../../../timeline/queries';

@@ -3,9 +3,10 @@
  * rolled-back rows never do, the ordering trap, LISTEN/NOTIFY wake-up and the polling fallback.
  */
 import type { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from '../../../common/kafka';
+import { loadConfig } from '../../../common/config';
+import { createKafka } from '../../../common/kafka';
+import { ensureTopics, topicFor } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
-import { topicFor } from '../../../workflows/names';
 import { OutboxRelay } from '../../../workers/relay/relay';
 import { appendEvent } from '../../../outbox/writer';
 import { captureMessages, eventIdsByAggregate, type Capture } from './support/capture';
@@ -97,7 +98,7 @@ describe('outbox relay delivery', () => {
 
     for (const m of messages.messages) {
       expect(m.key).toBe(m.aggregateId);
-      expect(m.topic).toBe(topicFor(m.aggregateType));
+      expect(m.topic).toBe(topicFor(m.aggregateType, loadConfig().kafka.namePrefix));
       expect(m.headers['event-type']).toBe(m.eventType);
     }
     const sample = messages.messages.find((m) => m.eventType === 'Event0');

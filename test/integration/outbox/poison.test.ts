@@ -4,7 +4,8 @@
  * order.
  */
 import type { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from '../../../common/kafka';
+import { createKafka } from '../../../common/kafka';
+import { ensureTopics } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { openOutboxDatabases, closeOutboxDatabases, type OutboxDatabase } from '../../../outbox/databases';
 import { listDeadLetters, redriveDeadLetter } from '../../../outbox/dead-letters';

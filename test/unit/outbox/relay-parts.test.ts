@@ -102,12 +102,19 @@ describe('toKafkaMessage', () => {
       row({ id: 'b', aggregateType: 'payment' }),
       row({ id: 'c', aggregateType: 'order' }),
     ];
-    const topics = toTopicMessages(rows);
-    expect(
-      topics.map((t) => [t.topic, t.messages.map((m) => (m.headers as Record<string, string>)['event-id'])]),
-    ).toEqual([
+    const eventIds = (prefix: string) =>
+      toTopicMessages(rows, prefix).map((t) => [
+        t.topic,
+        t.messages.map((m) => (m.headers as Record<string, string>)['event-id']),
+      ]);
+    expect(eventIds('')).toEqual([
       ['dtx.order.events', ['a', 'c']],
       ['dtx.payment.events', ['b']],
+    ]);
+    // DTX_KAFKA_PREFIX (npm test's `test.`) goes before every topic
+    expect(eventIds('test.')).toEqual([
+      ['test.dtx.order.events', ['a', 'c']],
+      ['test.dtx.payment.events', ['b']],
     ]);
   });
   test('groupByAggregate keeps each aggregate’s rows in order', () => {

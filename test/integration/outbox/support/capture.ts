@@ -1,7 +1,8 @@
 /** A Kafka consumer that records the messages published from now on (its own group, started at the topics' ends). */
 import { randomBytes } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { EVENT_TOPICS } from '../../../../common/kafka';
+import { loadConfig } from '../../../../common/config';
+import { eventTopics } from '../../../../outbox/topics';
 
 export interface CapturedMessage {
   topic: string;
@@ -37,7 +38,7 @@ export interface Capture {
 export async function captureMessages(
   kafka: Kafka,
   keep: (aggregateId: string) => boolean = () => true,
-  topics: readonly string[] = EVENT_TOPICS,
+  topics: readonly string[] = eventTopics(loadConfig().kafka.namePrefix),
 ): Promise<Capture> {
   const groupId = `dtx-test-capture-${randomBytes(4).toString('hex')}`;
   // Patient retries: the outage test stops the broker for a while, and a crashed consumer would lose its place.
