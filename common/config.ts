@@ -352,3 +352,241 @@ export function splitHostPort(address: string): { host: string; port: number } {
   const index = address.lastIndexOf(':');
   return { host: address.slice(0, index).replace(/^\[|\]$/g, ''), port: Number(address.slice(index + 1)) };
 }
+
+/** One environment variable, as docs/configuration.md lists it. */
+export interface ConfigVariable {
+  name: string;
+  /** A value that means the same as leaving the variable unset ('' = off or none); absent when `defaultText` says it. */
+  default?: string;
+  /** The default in words, when it is derived from something else. */
+  defaultText?: string;
+  meaning: string;
+}
+
+/**
+ * Every variable loadConfig reads, with its default and meaning: the source of docs/configuration.md
+ * (`npm run docs:config`). test/unit/config-docs.test.ts holds it to loadConfig itself: every variable read is
+ * listed, and setting a variable to its listed default changes nothing.
+ */
+export const CONFIG_SECTIONS: readonly { title: string; variables: readonly ConfigVariable[] }[] = [
+  {
+    title: 'Temporal',
+    variables: [
+      {
+        name: 'TEMPORAL_ADDRESS',
+        default: '127.0.0.1:7233',
+        meaning: 'host:port of the Temporal frontend (gRPC).',
+      },
+      {
+        name: 'TEMPORAL_NAMESPACE',
+        default: 'default',
+        meaning:
+          'Namespace of the transactions. The stack registers it, with the search attributes, on a server that lacks it. `npm test` uses `dtx-test`.',
+      },
+      {
+        name: 'TEMPORAL_UI_URL',
+        default: 'http://127.0.0.1:8233',
+        meaning: 'Base URL of the Temporal Web UI, for the links the API, the CLI and `npm start` show.',
+      },
+      {
+        name: 'TEMPORAL_TLS_CERT',
+        default: '',
+        meaning:
+          'mTLS client certificate file (PEM), together with `TEMPORAL_TLS_KEY`: a TLS cluster or Temporal Cloud.',
+      },
+      {
+        name: 'TEMPORAL_TLS_KEY',
+        default: '',
+        meaning: 'mTLS client key file (PEM), together with `TEMPORAL_TLS_CERT`.',
+      },
+      { name: 'TEMPORAL_API_KEY', default: '', meaning: 'API key (Temporal Cloud); turns TLS on.' },
+    ],
+  },
+  {
+    title: 'Kafka',
+    variables: [
+      { name: 'KAFKA_BROKERS', default: '127.0.0.1:9092', meaning: 'Brokers, comma-separated host:port.' },
+      { name: 'KAFKA_CLIENT_ID', default: 'dtx', meaning: 'Client id of every Kafka client dtx creates.' },
+      { name: 'KAFKA_SSL', default: 'false', meaning: '`true`: connect with TLS.' },
+      {
+        name: 'KAFKA_SASL_MECHANISM',
+        default: '',
+        meaning:
+          '`plain`, `scram-sha-256` or `scram-sha-512`: authenticate with SASL (then `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD` are required).',
+      },
+      { name: 'KAFKA_SASL_USERNAME', default: '', meaning: 'SASL user name.' },
+      { name: 'KAFKA_SASL_PASSWORD', default: '', meaning: 'SASL password.' },
+      {
+        name: 'KAFKA_TOPIC_PARTITIONS',
+        default: '3',
+        meaning: 'Partitions of the event topics dtx creates (1-1000).',
+      },
+      {
+        name: 'KAFKA_TOPIC_REPLICATION',
+        default: '1',
+        meaning: 'Replication factor of the topics dtx creates (1-10).',
+      },
+      {
+        name: 'DTX_KAFKA_PREFIX',
+        default: '',
+        meaning:
+          'Put before every Kafka name dtx derives: the event topics (`<prefix>dtx.<aggregate>.events`) and the projector’s consumer group. Letters, digits, `.` and `-`. `npm test` uses `test.`.',
+      },
+    ],
+  },
+  {
+    title: 'PostgreSQL',
+    variables: [
+      {
+        name: 'DTX_PG_URL',
+        default: 'postgres://postgres@127.0.0.1:5433/postgres',
+        meaning:
+          'Server of the dtx databases; its path is the admin database. Each database is this URL with `<DTX_DB_PREFIX>dtx_<name>` as its path (query options such as `sslmode` are kept).',
+      },
+      {
+        name: 'DTX_DB_PREFIX',
+        default: '',
+        meaning:
+          'Put before every database name dtx derives (`<prefix>dtx_order`, …). Lower-case letters, digits and `_`. `npm test` uses `test_`.',
+      },
+      ...DATABASE_NAMES.map((db): ConfigVariable => ({
+        name: `DTX_${db.toUpperCase()}_DB_URL`,
+        defaultText: `\`DTX_PG_URL\` with database \`<DTX_DB_PREFIX>dtx_${db}\``,
+        meaning: `Connection URL of the ${db === 'timeline' ? 'timeline projector' : `${db} service`}’s database (wins over \`DTX_PG_URL\`).`,
+      })),
+    ],
+  },
+  {
+    title: 'Services and API',
+    variables: [
+      ...SERVICE_NAMES.map((s): ConfigVariable => ({
+        name: `DTX_${s.toUpperCase()}_ADDR`,
+        default: `127.0.0.1:${DEFAULT_SERVICE_PORTS[s]}`,
+        meaning: `host:port the ${s} service listens on and is called at.`,
+      })),
+      {
+        name: 'DTX_API_HOST',
+        default: '127.0.0.1',
+        meaning: 'Address the HTTP API binds to (`0.0.0.0`: every interface).',
+      },
+      { name: 'DTX_API_PORT', default: '8080', meaning: 'Port of the HTTP API.' },
+      {
+        name: 'DTX_API_KEY',
+        default: '',
+        meaning:
+          'When set, every API request except `/healthz` needs it, in `x-api-key` or `Authorization: Bearer` (else 401).',
+      },
+    ],
+  },
+  {
+    title: 'Transactions',
+    variables: [
+      {
+        name: 'DTX_TCC_TRY_TIMEOUT_MS',
+        default: '10000',
+        meaning:
+          'TCC try deadline: how long all tries of a transaction together may take; given to each new transaction when it starts.',
+      },
+      {
+        name: 'DTX_WORKER_MAX_ACTIVITIES',
+        default: '100',
+        meaning: 'Activity executions one worker runs at once.',
+      },
+      {
+        name: 'DTX_WORKER_MAX_WORKFLOW_TASKS',
+        default: '40',
+        meaning: 'Workflow tasks one worker runs at once.',
+      },
+      {
+        name: 'DTX_BARRIER_RETENTION_DAYS',
+        default: '7',
+        meaning:
+          'Days a barrier row is kept before the services’ hourly cleanup deletes it; keep it longer than a transaction can stay open.',
+      },
+      {
+        name: 'DTX_FAULTS',
+        default: '',
+        meaning:
+          'Fault injection for tests and demos, off when empty: `<service>.<Method|*>=<grpc-code>:<rate>`, `delay:<ms>[:<rate>]` or `lose-response:<rate>`, comma-separated (the relay has its own `relay.*` rules).',
+      },
+    ],
+  },
+  {
+    title: 'Outbox relay and consumers',
+    variables: [
+      {
+        name: 'DTX_RELAY_DB_URLS',
+        defaultText: 'the four service databases',
+        meaning: 'Databases whose outbox the relay drains, comma-separated URLs.',
+      },
+      {
+        name: 'DTX_RELAY_POLL_MS',
+        default: '1000',
+        meaning: 'Fallback poll interval when no `NOTIFY` arrives.',
+      },
+      { name: 'DTX_RELAY_BATCH', default: '500', meaning: 'Rows claimed per round trip.' },
+      {
+        name: 'DTX_RELAY_WORKERS',
+        default: '2',
+        meaning: 'Claim → send → mark loops per database, each with its own idempotent producer.',
+      },
+      {
+        name: 'DTX_RELAY_MAX_ATTEMPTS',
+        default: '10',
+        meaning: 'Send attempts before a row is marked dead.',
+      },
+      {
+        name: 'DTX_RELAY_LEASE_MS',
+        default: '30000',
+        meaning: 'How long a claim is held before another relay may take the rows over.',
+      },
+      {
+        name: 'DTX_RELAY_BACKOFF_BASE_MS',
+        default: '500',
+        meaning: 'First retry delay of a failed row; doubles per attempt, with jitter.',
+      },
+      {
+        name: 'DTX_RELAY_BACKOFF_MAX_MS',
+        default: '60000',
+        meaning: 'Cap of the retry delay (at least `DTX_RELAY_BACKOFF_BASE_MS`).',
+      },
+      { name: 'DTX_RELAY_RETENTION_HOURS', default: '24', meaning: 'Sent rows older than this are deleted.' },
+      {
+        name: 'DTX_RELAY_LAG_LOG_MS',
+        default: '30000',
+        meaning: 'How often the relay logs its lag (0: never).',
+      },
+      {
+        name: 'DTX_INBOX_RETENTION_DAYS',
+        default: '7',
+        meaning:
+          'Days a consumer’s inbox rows are kept: the window in which a redelivered event is recognised.',
+      },
+    ],
+  },
+  {
+    title: 'Local directories and logs',
+    variables: [
+      {
+        name: 'DTX_CACHE',
+        defaultText: '`~/.cache/dtx`',
+        meaning: 'Built and downloaded tools (the Temporal CLI, the Kafka jars), shared by all clones.',
+      },
+      {
+        name: 'DTX_DATA',
+        default: '.dtx',
+        meaning: 'Data and logs of the local stack; a relative path is taken from the checkout.',
+      },
+      {
+        name: 'LOG_LEVEL',
+        default: 'info',
+        meaning: '`trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`.',
+      },
+      {
+        name: 'DTX_LOG_FILE',
+        default: '',
+        meaning: 'Append the JSON log lines to this file instead of stdout (tests set one per test file).',
+      },
+    ],
+  },
+];
