@@ -10,6 +10,7 @@ export {
   listTransactions,
   cancelTransaction,
   retryTransaction,
+  RETRY_DESCRIPTION,
   type ListTransactionsRequest,
 } from './transactions';
 export { outboxStatus, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './outbox';

@@ -1,7 +1,12 @@
 /** `dtx tx list|show|cancel|retry`. */
 import { Command, Option } from 'commander';
-import { cancelTransaction, getOrderView, listTransactions, retryTransaction } from '../../api/operations';
-import { RETRY_DESCRIPTION } from '../../api/http/routes/transactions';
+import {
+  cancelTransaction,
+  getOrderView,
+  listTransactions,
+  RETRY_DESCRIPTION,
+  retryTransaction,
+} from '../../api/operations';
 import type { TransactionSummary } from '../../api/operations/schemas';
 import type { TxMode, TxStatus } from '../../workflows/names';
 import { MODE_CHOICES, orderIdOf, positiveInt, STATUS_CHOICES, workflowIdOf } from '../args';

@@ -2,7 +2,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDependencies } from '../../operations/deps';
-import { cancelTransaction, listTransactions, retryTransaction } from '../../operations';
+import { cancelTransaction, listTransactions, RETRY_DESCRIPTION, retryTransaction } from '../../operations';
 import {
   CancelResponseSchema,
   errorResponses,
@@ -11,14 +11,6 @@ import {
   TransactionListSchema,
   WorkflowIdParamsSchema,
 } from '../../operations/schemas';
-
-export const RETRY_DESCRIPTION =
-  'Retry a transaction that did not finish. FAILED, TIMED_OUT or TERMINATED: the run is reset to its last ' +
-  'WorkflowTaskCompleted event, so the remaining steps and compensations run again with the current code (fix the ' +
-  'cause first; the barrier makes repeated calls harmless); answers 202 with the new runId. Otherwise 409 with a ' +
-  'reason: NOT_RETRYABLE_RUNNING (still running, it retries by itself: cancel or terminate it first), ' +
-  'NOTHING_TO_RETRY (completed), COMPENSATED_PLACE_NEW_ORDER (the order was undone on purpose and is not silently ' +
-  're-placed: place a new order), CANCELLED_PLACE_NEW_ORDER, NO_RESET_POINT (it ended before its first workflow task).';
 
 export function registerTransactionRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   app.get<{ Querystring: Static<typeof ListTransactionsQuerySchema> }>(
