@@ -10,7 +10,7 @@ import { createLogger } from '../common/logger';
 import { cleanupBarrier } from './barrier';
 import { couponHandlers } from './coupon/handlers';
 import { inventoryHandlers } from './inventory/handlers';
-import { migrateDatabase } from './migrate';
+import { migrateDatabase } from '../common/migrate';
 import { orderHandlers } from './order/handlers';
 import { paymentHandlers } from './payment/handlers';
 import { parseFaults } from './rpc/faults';

@@ -1,7 +1,7 @@
 /** The steps `npm start` runs before and between starting the parts: the stack, the migrations, the first-run seed. */
 import { DATABASE_NAMES, SERVICE_NAMES, splitHostPort, type Config } from '../common/config';
 import { createDb } from '../common/db';
-import { hasMigrations, migrateDatabase } from '../services/migrate';
+import { hasMigrations, migrateDatabase } from '../common/migrate';
 import { createServiceClients } from '../services/rpc/clients';
 import { stackUp, type Reporter } from '../stack';
 import { isPortFree, portOwner } from '../stack/ports';

@@ -5,7 +5,7 @@
 import { DATABASE_NAMES, loadConfig, type DatabaseName } from '../common/config';
 import { createDb } from '../common/db';
 import { createLogger } from '../common/logger';
-import { hasMigrations, migrateDatabase } from '../services/migrate';
+import { hasMigrations, migrateDatabase } from '../common/migrate';
 import { ensureDatabases } from '../stack/postgres';
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import { createDb } from '../../common/db';
 import { createKafka } from '../../common/kafka';
 import { consumerGroupId, ensureTopics, eventTopics } from '../../outbox/topics';
 import { createLogger, type Logger } from '../../common/logger';
-import { migrateDatabase } from '../../services/migrate';
+import { migrateDatabase } from '../../common/migrate';
 import { IdempotentConsumer, purgeInbox } from '../../outbox/inbox/consumer';
 import { projectEvent } from '../../timeline/project';
 

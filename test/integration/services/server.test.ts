@@ -10,7 +10,7 @@ import pino from 'pino';
 import { loadConfig } from '../../../common/config';
 import { createDb } from '../../../common/db';
 import { cleanupBarrier } from '../../../services/barrier';
-import { migrateDatabase } from '../../../services/migrate';
+import { migrateDatabase } from '../../../common/migrate';
 import { call, createServiceClients } from '../../../services/rpc/clients';
 import { startGrpcServer, type UnaryImpl } from '../../../services/rpc/server';
 import { startService, type RunningService } from '../../../services/runtime';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Knex } from 'knex';
-import type { DatabaseName } from '../common/config';
+import type { DatabaseName } from './config';
 
 export const MIGRATIONS_ROOT = path.resolve(__dirname, '..', 'migrations');
 /** Every database keeps its own knex bookkeeping table (each database is separate, so the default name is fine). */
