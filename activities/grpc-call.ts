@@ -1,6 +1,6 @@
 /**
  * One gRPC call from inside an activity: per-call deadline, tx id metadata, heartbeats while waiting (so a
- * cancel reaches the activity and a dead worker is noticed), and the error mapping of design.md.
+ * cancel reaches the activity and a dead worker is noticed), and the error mapping of docs/design.md.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';

@@ -2,7 +2,7 @@
 import type { OrderItem, PricedLine } from '../workflows/contract';
 import type { BarrierOutcome } from '../workflows/names';
 
-/** What the barrier made of a call (design.md). */
+/** What the barrier made of a call (docs/design.md). */
 export type Outcome = BarrierOutcome;
 
 /** Every mutating call names its branch (the step); the tx id is the calling workflow's id. */

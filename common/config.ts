@@ -1,5 +1,5 @@
 /**
- * The one typed config module: reads every env var of the shared design, defaults = the local stack.
+ * The one typed config module: reads every env var dtx has (CONFIG_SECTIONS below), defaults = the local stack.
  * Invalid values are rejected at start with the variable's name (ConfigError).
  */
 import * as os from 'node:os';

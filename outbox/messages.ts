@@ -1,9 +1,9 @@
-/** How an outbox row becomes a Kafka message: topic per aggregate type, key = aggregate id, design.md's headers. */
+/** How an outbox row becomes a Kafka message: topic per aggregate type, key = aggregate id, the headers of docs/design.md. */
 import type { Message } from 'kafkajs';
 import { topicFor } from './topics';
 import type { OutboxRow } from './types';
 
-/** Kafka header names the relay sets (the first six are design.md's; occurred-at is the row's created_at). */
+/** Kafka header names the relay sets (listed in docs/design.md; occurred-at is the row's created_at). */
 export const EVENT_HEADERS = {
   eventId: 'event-id',
   eventType: 'event-type',

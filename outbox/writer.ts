@@ -1,4 +1,4 @@
-/** Writes a domain event into the service's outbox, inside the caller's transaction (the shared design's outbox rule). */
+/** Writes a domain event into the service's outbox, inside the caller's transaction (docs/design.md, "Outbox and inbox"). */
 import type { Knex } from 'knex';
 
 export const OUTBOX_CHANNEL = 'dtx_outbox';

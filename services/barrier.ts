@@ -1,5 +1,5 @@
 /**
- * The branch barrier of design.md, inside the caller's local transaction: every decision is an
+ * The branch barrier (docs/design.md, "Barrier"), inside the caller's local transaction: every decision is an
  * `INSERT ... ON CONFLICT DO NOTHING` whose effect is checked, never a select-then-insert.
  *
  * - action / try: insert the row; if it was already there, the call is a duplicate (row reason '') or hanging

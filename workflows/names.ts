@@ -37,7 +37,7 @@ export function orderIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
 }
 
-/** Step names of the order flows; each is also the barrier `branch_id` of its calls (design.md: branch_id names the step). */
+/** Step names of the order flows; each is also the barrier `branch_id` of its calls (docs/design.md, "Barrier"). */
 export const STEPS = {
   quote: 'quote',
   order: 'order',
@@ -48,11 +48,11 @@ export const STEPS = {
 } as const;
 export type StepName = (typeof STEPS)[keyof typeof STEPS];
 
-/** Barrier ops (design.md): saga action/compensate, TCC try/confirm/cancel. */
+/** Barrier ops (docs/design.md): saga action/compensate, TCC try/confirm/cancel. */
 export const BARRIER_OPS = ['action', 'compensate', 'try', 'confirm', 'cancel'] as const;
 export type BarrierOp = (typeof BARRIER_OPS)[number];
 
-/** What the barrier made of a call (design.md): the services answer it, the activities pass it on. */
+/** What the barrier made of a call (docs/design.md): the services answer it, the activities pass it on. */
 export const BARRIER_OUTCOMES = ['APPLIED', 'DUPLICATE', 'EMPTY'] as const;
 export type BarrierOutcome = (typeof BARRIER_OUTCOMES)[number];
 

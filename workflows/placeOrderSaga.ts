@@ -1,5 +1,5 @@
 /**
- * placeOrderSaga (design.md): quote → CreateOrder → Reserve → Redeem (with a coupon) → Charge → ConfirmOrder (pivot).
+ * placeOrderSaga (docs/architecture.md): quote → CreateOrder → Reserve → Redeem (with a coupon) → Charge → ConfirmOrder (pivot).
  * A step that fails for good, or a cancel request before the pivot, runs the compensations of every step started,
  * newest first; after the pivot a cancel request is ignored and the order stays confirmed.
  */

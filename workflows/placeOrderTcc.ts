@@ -1,5 +1,5 @@
 /**
- * placeOrderTcc (design.md): quote → CreateOrder → Try inventory / coupon / payment in parallel under a deadline →
+ * placeOrderTcc (docs/architecture.md): quote → CreateOrder → Try inventory / coupon / payment in parallel under a deadline →
  * all succeed: Confirm all → ConfirmOrder; otherwise Cancel all (even tries that failed, timed out or never ran)
  * → CancelOrder. Once the confirms start, a cancel request is ignored and the order ends confirmed.
  */

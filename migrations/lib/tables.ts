@@ -1,4 +1,4 @@
-/** DDL every service database shares: the barrier and the outbox of the shared design. */
+/** DDL every service database shares: the barrier and the outbox tables (docs/design.md). */
 import type { Knex } from 'knex';
 
 /** tx_barrier: one row per (tx, branch, op); inserted in the same local transaction as the business change. */

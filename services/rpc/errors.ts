@@ -1,5 +1,5 @@
 /**
- * The typed error contract between the services and their callers (design.md, "Errors").
+ * The typed error contract between the services and their callers (docs/design.md, "Errors").
  *
  * Server side: handlers throw InvalidArgumentError / NotFoundError / AlreadyExistsError / BusinessRejectionError;
  * `toGrpcStatus` turns them into a gRPC status whose trailing metadata carries the machine-readable detail:
@@ -120,7 +120,7 @@ export function toGrpcStatus(err: unknown): {
   return { code: grpc.status.INTERNAL, details: 'internal error', metadata, typed: false };
 }
 
-/** gRPC codes a caller should retry (design.md error table; ABORTED too: a serialization/deadlock abort). */
+/** gRPC codes a caller should retry (docs/design.md, "Errors"; ABORTED too: a serialization/deadlock abort). */
 export const TRANSIENT_CODES: ReadonlySet<grpc.status> = new Set([
   grpc.status.UNAVAILABLE,
   grpc.status.DEADLINE_EXCEEDED,

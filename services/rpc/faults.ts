@@ -1,5 +1,5 @@
 /**
- * Fault injection (design.md; tests and demos only, off unless DTX_FAULTS is set). Grammar, comma-separated:
+ * Fault injection (tests and demos only, off unless DTX_FAULTS is set; docs/development.md). Grammar, comma-separated:
  *
  *   <service>.<Method>=<code>:<rate>          fail before the handler runs with that gRPC code (e.g. unavailable)
  *   <service>.<Method>=delay:<ms>[:<rate>]    sleep before the handler (and before the deadline check)

@@ -1,5 +1,5 @@
 /**
- * The outbox relay: drains every configured database's outbox to Kafka (design.md, Outbox).
+ * The outbox relay: drains every configured database's outbox to Kafka (docs/design.md, outbox).
  *
  * One loop per database: claim a batch (committed lease, see claim.ts) → send it (no transaction open) → mark sent /
  * failed / released. It wakes on NOTIFY dtx_outbox, when committed rows wait for an older transaction to end (short

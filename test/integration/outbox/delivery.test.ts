@@ -1,5 +1,5 @@
 /**
- * Relay delivery against real PostgreSQL and Kafka: committed rows arrive with design.md's key/topic/headers,
+ * Relay delivery against real PostgreSQL and Kafka: committed rows arrive with the key/topic/headers of docs/design.md,
  * rolled-back rows never do, the ordering trap, LISTEN/NOTIFY wake-up and the polling fallback.
  */
 import type { Kafka } from 'kafkajs';

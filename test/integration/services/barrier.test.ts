@@ -1,5 +1,5 @@
 /**
- * The barrier of design.md on every mutating RPC of every service, over real gRPC and PostgreSQL: duplicates,
+ * The barrier (docs/design.md) on every mutating RPC of every service, over real gRPC and PostgreSQL: duplicates,
  * empty compensations/cancels, hanging tries, confirm/cancel refusals, and try racing cancel.
  */
 import type { ServiceName } from '../../../common/config';

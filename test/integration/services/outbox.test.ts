@@ -1,5 +1,5 @@
 /**
- * Outbox rules of design.md as the services apply them: the event row is written in the same transaction as the
+ * Outbox rules (docs/design.md) as the services apply them: the event row is written in the same transaction as the
  * change (NOTIFY on commit), is absent when that transaction rolls back, and there is exactly one row per applied
  * change (none for duplicates, empty compensations or refused calls).
  */

@@ -80,7 +80,7 @@ describe('classifySendError', () => {
 });
 
 describe('toKafkaMessage', () => {
-  test('key = aggregate id, design.md headers, the row’s own headers carried over', () => {
+  test('key = aggregate id, the documented headers, the row’s own headers carried over', () => {
     const message = toKafkaMessage(
       row({ headers: { 'tx-id': 'order-o-1', traceparent: '00-abc-def-01', 'event-id': 'spoofed' } }),
     );

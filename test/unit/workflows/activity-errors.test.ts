@@ -1,4 +1,4 @@
-/** The activities' error mapping (design.md "Errors"): gRPC status → ApplicationFailure type and retryability. */
+/** The activities' error mapping (docs/design.md, "Errors"): gRPC status → ApplicationFailure type and retryability. */
 import * as grpc from '@grpc/grpc-js';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
