@@ -40,6 +40,12 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** A whole number option that may be 0 (`--lines`). */
+export function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number ≥ 0, got "${value}"`);
+  return Number(value);
+}
+
 /** A workflow id from what a person types: a workflow id (`order-…`) or a bare order id. */
 export function workflowIdOf(id: string): string {
   return orderIdFromWorkflowId(id) !== undefined ? id : workflowIdFor(id);

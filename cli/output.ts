@@ -1,4 +1,5 @@
 /** What the CLI prints: tables and key/value lists for people, JSON for scripts, a spinner on a TTY's stderr. */
+import { renderTable } from '../common/table';
 
 export interface Column<Row> {
   header: string;
@@ -12,25 +13,18 @@ function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A plain-text table: a header line, then one line per row, columns padded to their widest cell. */
+/** A plain-text table: a header line (upper-cased), then one line per row (common/table's layout). */
 export function formatTable<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>): string {
-  const cells = rows.map((row) => columns.map((column) => cell(column.value(row)).replace(/\s*\n\s*/g, ' ')));
-  const widths = columns.map((column, index) =>
-    Math.max(column.header.length, ...cells.map((line) => line[index].length)),
+  return renderTable(
+    rows.map((row) => columns.map((column) => cell(column.value(row)).replace(/\s*\n\s*/g, ' '))),
+    { header: columns.map((column) => column.header.toUpperCase()) },
   );
-  const render = (line: string[]) =>
-    line
-      .map((text, index) => (index === line.length - 1 ? text : text.padEnd(widths[index])))
-      .join('  ')
-      .trimEnd();
-  return [render(columns.map((column) => column.header.toUpperCase())), ...cells.map(render)].join('\n');
 }
 
 /** `key  value` lines, keys padded; undefined values are left out. */
 export function formatKeyValues(entries: ReadonlyArray<[string, unknown]>): string {
   const shown = entries.filter(([, value]) => value !== undefined && value !== null && value !== '');
-  const width = Math.max(0, ...shown.map(([key]) => key.length));
-  return shown.map(([key, value]) => `${key.padEnd(width)}  ${cell(value)}`).join('\n');
+  return renderTable(shown.map(([key, value]) => [key, cell(value)]));
 }
 
 export interface Printer {

@@ -5,22 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../common/config';
+import { renderTable } from '../common/table';
 import { createServiceClients } from '../services/rpc/clients';
 import { describeGrpcError } from '../services/rpc/errors';
 import { ApiClient } from './api-client';
 import { prepareScenarios, runScenarios, type ScenarioResult } from './scenarios';
 import { apiBaseUrl } from '../start/parts';
-
-/** Rows of cells as an aligned text table (the last column is not padded). */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
-}
 
 function outcomeTable(results: ScenarioResult[]): string {
   const rows = results.map((r) => [
@@ -32,10 +22,10 @@ function outcomeTable(results: ScenarioResult[]): string {
     r.problem ? 'NO' : 'yes',
     r.temporalUi ?? '-',
   ]);
-  return table(
-    ['mode', 'scenario', 'orderId', 'status', 'failed step / reason', 'as expected', 'Temporal UI'],
-    rows,
-  );
+  return renderTable(rows, {
+    header: ['mode', 'scenario', 'orderId', 'status', 'failed step / reason', 'as expected', 'Temporal UI'],
+    rule: true,
+  });
 }
 
 async function main(): Promise<number> {

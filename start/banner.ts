@@ -1,5 +1,6 @@
 /** The banner `npm start` prints once everything is ready: where things are and what to paste first. */
 import type { Config } from '../common/config';
+import { tableLines } from '../common/table';
 import { apiBaseUrl } from './parts';
 import { SEED_COUPONS, SEED_WALLETS } from '../demo/seed-data';
 
@@ -29,9 +30,17 @@ export function bannerLines(config: Config, partNames: string[]): string[] {
     '',
     `dtx is up: ${partNames.join(', ')}`,
     '',
-    `  API          ${api}`,
-    `  API docs     ${api}/docs`,
-    `  Temporal UI  ${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
+    ...tableLines(
+      [
+        ['API', api],
+        ['API docs', `${api}/docs`],
+        [
+          'Temporal UI',
+          `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
+        ],
+      ],
+      { indent: '  ' },
+    ),
     '',
     '  Place an order (HTTP):',
     `    curl -s -X POST '${api}/v1/orders?wait=true' -H 'content-type: application/json'${authHeader} \\`,

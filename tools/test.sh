@@ -24,7 +24,7 @@ stage "dependencies (npm ci when needed)" bash tools/ensure-deps.sh
 stage "typecheck (tsc --noEmit)" tsc --noEmit -p .
 stage "lint (eslint)" eslint .
 stage "format (prettier --check; npm run format fixes it)" prettier --check --log-level warn .
-stage "stack up (Temporal, Kafka, PostgreSQL)" tsx stack/cli.ts up
+stage "stack up (Temporal, Kafka, PostgreSQL)" node cli/dtx.js stack up
 # A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
 stage "migrate the databases" tsx tools/migrate.ts
 stage "unit tests" jest --selectProjects unit

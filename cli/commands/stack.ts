@@ -1,7 +1,21 @@
-/** `dtx stack up|down|status`: the local PostgreSQL, Kafka and Temporal (the stack manager's library). */
-import { Command } from 'commander';
-import { stackDown, stackStatus, stackUp, silentReporter, type Reporter } from '../../stack';
-import type { ComponentStatus } from '../../stack';
+/**
+ * `dtx stack up|down|status|logs [component...]`: the local PostgreSQL, Kafka and Temporal (the stack library).
+ * `npm run stack -- <command>` runs this too.
+ */
+import { Argument, Command } from 'commander';
+import {
+  COMPONENT_NAMES,
+  silentReporter,
+  stackDown,
+  stackLogs,
+  stackStatus,
+  stackUp,
+  type ComponentName,
+  type ComponentStatus,
+  type Reporter,
+} from '../../stack';
+import { killActiveCommands } from '../../stack/process';
+import { wholeNumber } from '../args';
 import { action } from '../context';
 import { EXIT } from '../exit-codes';
 import { formatTable } from '../output';
@@ -11,49 +25,126 @@ function reporter(json: boolean): Reporter {
   return json ? silentReporter : { line: (scope, text) => process.stderr.write(`[${scope}] ${text}\n`) };
 }
 
-function renderStatus(components: ComponentStatus[]): string {
+function componentsArgument(): Argument {
+  return new Argument('[components...]', `only these (default: all)`).choices(COMPONENT_NAMES);
+}
+
+/** undefined (every component) when none is named. */
+function selected(components: ComponentName[]): ComponentName[] | undefined {
+  return components.length > 0 ? components : undefined;
+}
+
+/**
+ * While `up`/`down` run, Ctrl-C (or a SIGTERM) also stops their builds and downloads: a half-done one is never
+ * trusted (its temp dir is swept by the next run); the servers already started keep running.
+ */
+async function interruptible<T>(task: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    killActiveCommands('SIGTERM');
+    process.stderr.write(
+      `dtx stack: interrupted (${signal}); started servers keep running, \`dtx stack down\` stops them\n`,
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await task();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function stateOf(component: ComponentStatus): string {
+  if (component.state === 'crashed') {
+    return `CRASHED (${component.detail}); log ${component.logFile}; \`dtx stack up\` restarts it`;
+  }
+  return component.detail ? `${component.state} (${component.detail})` : component.state;
+}
+
+/** The log files are in --json and `dtx stack logs`; a crashed component's is named in its state. */
+export function renderStatus(components: ComponentStatus[]): string {
   return formatTable(components, [
     { header: 'component', value: (c) => c.name },
+    { header: 'pid', value: (c) => c.pid ?? '-' },
     { header: 'address', value: (c) => c.address },
-    { header: 'state', value: (c) => c.state },
     { header: 'answering', value: (c) => (c.answering ? 'yes' : 'no') },
-    { header: 'pid', value: (c) => c.pid },
-    { header: 'log', value: (c) => c.logFile },
+    { header: 'state', value: stateOf },
   ]);
 }
 
 export function stackCommand(): Command {
-  const stack = new Command('stack').description('the local stack: PostgreSQL, Kafka, Temporal dev server');
+  const stack = new Command('stack').description(
+    `the local stack: PostgreSQL, Kafka, Temporal dev server (components: ${COMPONENT_NAMES.join(', ')})`,
+  );
 
   stack
     .command('up')
-    .description('start what is not running and wait until everything answers (idempotent)')
+    .description('start what is not running and wait until each one answers (idempotent)')
+    .addArgument(componentsArgument())
     .action(
-      action(async ({ out, config }) => {
-        const components = await stackUp({ config: config(), out: reporter(out.json) });
-        out.result(components, () => renderStatus(components));
+      action(async ({ out, config }, components: ComponentName[]) => {
+        const statuses = await interruptible(() =>
+          stackUp({ config: config(), out: reporter(out.json), components: selected(components) }),
+        );
+        out.result(statuses, () => renderStatus(statuses));
       }),
     );
 
   stack
     .command('down')
-    .description('stop what the stack started (external servers are left alone)')
+    .description('stop (gracefully) what `up` started; servers it did not start are left alone')
+    .addArgument(componentsArgument())
     .action(
-      action(async ({ out, config }) => {
-        await stackDown({ config: config(), out: reporter(out.json) });
-        out.result({ stopped: true }, () => 'stack stopped');
+      action(async ({ out, config }, components: ComponentName[]) => {
+        const names = selected(components) ?? [...COMPONENT_NAMES];
+        await interruptible(() =>
+          stackDown({ config: config(), out: reporter(out.json), components: names }),
+        );
+        out.result({ stopped: names }, () => `stack stopped: ${names.join(', ')}`);
       }),
     );
 
   stack
     .command('status')
-    .description('what runs and answers; exit 4 when a component does not answer')
+    .description('pid, address, whether each one answers, crashed ones; exit 4 when one does not answer')
+    .addArgument(componentsArgument())
     .action(
-      action(async ({ out, config }) => {
-        const components = await stackStatus({ config: config(), out: reporter(out.json) });
-        out.result(components, () => renderStatus(components));
-        return components.every((c) => c.answering) ? EXIT.OK : EXIT.UNAVAILABLE;
+      action(async ({ out, config }, components: ComponentName[]) => {
+        const statuses = await stackStatus({
+          config: config(),
+          out: reporter(out.json),
+          components: selected(components),
+        });
+        out.result(statuses, () => renderStatus(statuses));
+        return statuses.every((c) => c.answering) ? EXIT.OK : EXIT.UNAVAILABLE;
       }),
+    );
+
+  stack
+    .command('logs')
+    .description('the last lines of the logs (through tail)')
+    .addArgument(componentsArgument())
+    .option('-f, --follow', 'keep following them (Ctrl-C stops)')
+    .option('-n, --lines <n>', 'how many lines', wholeNumber, 50)
+    .action(
+      action(
+        async (
+          { out, config },
+          components: ComponentName[],
+          options: { follow?: boolean; lines: number },
+        ) => {
+          const code = await stackLogs({
+            config: config(),
+            out: reporter(out.json),
+            components: selected(components),
+            follow: options.follow === true,
+            lines: options.lines,
+          });
+          return code === 0 ? EXIT.OK : EXIT.FAILED;
+        },
+      ),
     );
   return stack;
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { collectItem, orderIdOf, parseItem, positiveInt, workflowIdOf } from '../../../cli/args';
+import { collectItem, orderIdOf, parseItem, positiveInt, wholeNumber, workflowIdOf } from '../../../cli/args';
 
 describe('parseItem', () => {
   test('SKU:QTY', () => {
@@ -36,5 +36,15 @@ describe('positiveInt', () => {
     expect(positiveInt('20')).toBe(20);
     expect(() => positiveInt('0')).toThrow(InvalidArgumentError);
     expect(() => positiveInt('2.5')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('wholeNumber', () => {
+  test('whole numbers from 0', () => {
+    expect(wholeNumber('0')).toBe(0);
+    expect(wholeNumber('100')).toBe(100);
+    expect(() => wholeNumber('-1')).toThrow(InvalidArgumentError);
+    expect(() => wholeNumber('1.5')).toThrow(InvalidArgumentError);
+    expect(() => wholeNumber('')).toThrow(InvalidArgumentError);
   });
 });

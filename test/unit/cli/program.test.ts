@@ -67,7 +67,21 @@ test('tx list filters, replay sources, outbox redrive --all', () => {
   expect(parse(['outbox', 'dlq', 'redrive', '--all'])[0].args).toEqual([undefined, { all: true }]);
 });
 
+test('stack commands take components; logs takes -f and -n (default 50)', () => {
+  expect(parse(['stack', 'up'])[0]).toEqual({ command: 'stack up', args: [[], {}] });
+  expect(parse(['stack', 'status', 'kafka', 'postgres'])[0].args[0]).toEqual(['kafka', 'postgres']);
+  expect(parse(['stack', 'down', 'temporal'])[0].args[0]).toEqual(['temporal']);
+  expect(parse(['stack', 'logs', 'temporal', '-f', '-n', '0'])[0].args).toEqual([
+    ['temporal'],
+    { follow: true, lines: 0 },
+  ]);
+  expect(parse(['stack', 'logs'])[0].args).toEqual([[], { lines: 50 }]);
+});
+
 test.each([
+  [['stack', 'up', 'redis'], 'commander.invalidArgument'],
+  [['stack', 'logs', '-n', 'ten'], 'commander.invalidArgument'],
+  [['stack', 'status', '-f'], 'commander.unknownOption'],
   [['order', 'place', '--item', 'A:1'], 'commander.missingMandatoryOptionValue'],
   [['order', 'place', '--customer', 'c', '--item', 'A:0'], 'commander.invalidArgument'],
   [['tx', 'list', '--mode', 'xa'], 'commander.invalidArgument'],

@@ -1,7 +1,6 @@
 /**
  * Writes a workflow's history as JSON (the format `temporal workflow show -o json` writes), like a person exporting
- * one for `dtx replay --file`. Run as its own process: `node --require tsx/cjs export-history.ts <workflowId> <file>`
- * (Jest's module registry breaks protobuf's JSON conversion).
+ * one for `dtx replay --file`, from its own process: `node --require tsx/cjs export-history.ts <workflowId> <file>`.
  */
 import * as fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
