@@ -155,6 +155,17 @@ export const temporalComponent: Component = {
       ctx.config.temporal.namespace,
       '--dynamic-config-value',
       'frontend.enableServerVersionCheck=false',
+      // Speed (bench:saga): the SQLite journal in WAL mode, synced at checkpoints rather than on every commit, takes the
+      // engine's CPU per order down ~40% and the one-client latency ~2x. A killed or restarted server keeps every
+      // committed history (WAL replays at open); only an OS crash/power loss may drop the last commits.
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+      // A remote activity scheduled by a workflow task goes back in that task's completion to the worker that asked
+      // for it, instead of through the matching queue (skips a queue hop; local activities do not need it).
+      '--dynamic-config-value',
+      'system.enableActivityEagerExecution=true',
       ...searchAttributeArgs,
       '--log-level',
       'warn',
