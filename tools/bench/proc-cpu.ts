@@ -13,12 +13,20 @@ export interface ProcessSample {
   cpuMs: number;
 }
 
-/** Which group a command line belongs to, or undefined for a process the bench does not account. */
-export function groupOf(comm: string, argv: string[]): string | undefined {
+/**
+ * Which group a command line belongs to, or undefined for a process the bench does not account. A Temporal dev
+ * server on another port than `temporalPort` (someone else's) is not accounted.
+ */
+export function groupOf(comm: string, argv: string[], temporalPort?: number): string | undefined {
   const line = argv.join(' ');
   if (comm === 'postgres' || /(^|\/)postgres(\s|$)/.test(argv[0] ?? '')) return 'postgres';
   if (/(^|\/)java$/.test(argv[0] ?? '') && argv.includes('kafka.Kafka')) return 'kafka';
-  if (/(^|\/)temporal$/.test(argv[0] ?? '') && argv.includes('start-dev')) return 'temporal';
+  if (/(^|\/)temporal$/.test(argv[0] ?? '') && argv.includes('start-dev')) {
+    const port = argv[argv.indexOf('--port') + 1];
+    return temporalPort === undefined || port === undefined || Number(port) === temporalPort
+      ? 'temporal'
+      : undefined;
+  }
   if (!/(^|\/)node$/.test(argv[0] ?? '') && !/node/.test(comm)) return undefined;
   if (/workers\/orchestrator\/main\.[jt]s/.test(line)) return 'worker';
   if (/workers\/relay\/main\.[jt]s/.test(line)) return 'relay';
@@ -79,6 +87,12 @@ function readArgv(pid: number): string[] {
 
 export const cpuAccountingAvailable = fs.existsSync('/proc/self/stat');
 
+let accountedTemporalPort: number | undefined;
+/** Accounts only the Temporal dev server listening on this port (the one the system under test uses). */
+export function accountTemporalPort(port: number): void {
+  accountedTemporalPort = port;
+}
+
 /** Every accounted process right now. */
 export function sampleProcesses(): ProcessSample[] {
   if (!cpuAccountingAvailable) return [];
@@ -89,7 +103,7 @@ export function sampleProcesses(): ProcessSample[] {
     if (pid === process.pid) continue;
     const stat = readStat(pid);
     if (!stat) continue;
-    const group = groupOf(stat.comm, readArgv(pid));
+    const group = groupOf(stat.comm, readArgv(pid), accountedTemporalPort);
     if (group) samples.push({ pid, group, cpuMs: stat.cpuMs });
   }
   return samples;

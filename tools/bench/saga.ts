@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import { Command } from 'commander';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig, SERVICE_NAMES, type Config } from '../../common/config';
+import { loadConfig, SERVICE_NAMES, splitHostPort, type Config } from '../../common/config';
 import { temporalConnectionOptions } from '../../common/temporal';
 import { call, createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { apiBaseUrl } from '../../start/parts';
@@ -30,7 +30,7 @@ import { ORDER_ACTIVITY_KIND } from '../../workflows/order/activities';
 import { TASK_QUEUE, type TxMode } from '../../workflows/names';
 import type { FloorInput } from './floor-workflow';
 import { formatProfile, profileWorkflow } from './profile';
-import { cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
+import { accountTemporalPort, cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
 
 type ActivityKind = 'local' | 'remote';
 
@@ -43,6 +43,8 @@ interface Options {
   modes: TxMode[];
   floor: ActivityKind | 'none';
   profile: boolean;
+  /** Only the floor (e.g. to compare Temporal server settings). */
+  floorOnly: boolean;
 }
 
 /** One finished order (or floor workflow) of a client. */
@@ -545,6 +547,7 @@ function parseOptions(argv: string[]): Options {
     .option('--modes <list>', 'dtx modes (saga,tcc)', 'saga,tcc')
     .option('--floor <kind>', 'floor activity kind: auto (what dtx uses), local, remote, none', 'auto')
     .option('--profile', "print one order's step-by-step timing from its history (per run)", false)
+    .option('--floor-only', 'run only the floor (compare Temporal settings without dtx)', false)
     .parse(argv);
   const raw = program.opts<{
     clients: string;
@@ -555,6 +558,7 @@ function parseOptions(argv: string[]): Options {
     modes: string;
     floor: string;
     profile: boolean;
+    floorOnly: boolean;
   }>();
   const clients = list(raw.clients).map((c) => {
     const n = Number(c);
@@ -568,6 +572,7 @@ function parseOptions(argv: string[]): Options {
   const floorKind = raw.floor === 'auto' ? ORDER_ACTIVITY_KIND : raw.floor;
   if (floorKind !== 'local' && floorKind !== 'remote' && floorKind !== 'none')
     throw new Error(`--floor takes auto, local, remote or none, got "${raw.floor}"`);
+  if (raw.floorOnly && floorKind === 'none') throw new Error('--floor-only needs a floor (not --floor none)');
   return {
     clients,
     durationS: raw.duration,
@@ -577,12 +582,14 @@ function parseOptions(argv: string[]): Options {
     modes,
     floor: floorKind,
     profile: raw.profile,
+    floorOnly: raw.floorOnly,
   };
 }
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv);
   const config = loadConfig();
+  accountTemporalPort(splitHostPort(config.temporal.address).port);
   const connection = await connectTemporal(config);
   const missing = await missingParts(config, connection);
   if (missing.length > 0) {
@@ -610,15 +617,15 @@ async function main(): Promise<number> {
   try {
     for (const clients of options.clients) {
       for (const mode of options.modes) {
-        const dtx = await runDtx(config, services, fixtures, tag, mode, clients, options);
+        const dtx = options.floorOnly
+          ? undefined
+          : await runDtx(config, services, fixtures, tag, mode, clients, options);
         const base = floor ? await floor.run(mode, clients) : undefined;
-        if (base && base.ordersPerSec > 0) dtx.vsFloor = round(dtx.ordersPerSec / base.ordersPerSec, 2);
-        results.push(dtx, ...(base ? [base] : []));
-        console.log(
-          formatTable([dtx, ...(base ? [base] : [])])
-            .slice(2)
-            .join('\n'),
-        );
+        if (dtx && base && base.ordersPerSec > 0)
+          dtx.vsFloor = round(dtx.ordersPerSec / base.ordersPerSec, 2);
+        const pair = [dtx, base].filter((r): r is RunResult => r !== undefined);
+        results.push(...pair);
+        console.log(formatTable(pair).slice(2).join('\n'));
         if (options.profile) {
           for (const r of [dtx, base]) {
             if (!r?.medianWorkflowId) continue;
