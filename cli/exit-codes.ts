@@ -1,5 +1,5 @@
 /** Exit codes scripts can trust (listed in `dtx --help`). */
-import { DtxError, type ErrorCode } from '../api/operations/errors';
+import { DtxError, isUnreachable, type ErrorCode } from '../api/operations/errors';
 
 export const EXIT = {
   /** it worked (a placed order that was waited for completed) */
@@ -38,19 +38,6 @@ const EXIT_BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
   UNAVAILABLE: EXIT.UNAVAILABLE,
   INTERNAL: EXIT.FAILED,
 };
-
-/** Network failures that mean "nothing answers there", anywhere in the error's cause chain. */
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|UNAVAILABLE|No connection established|Failed to connect|connect ECONN|Connection (terminated|refused)|Timeout acquiring a connection/i;
-
-function isUnreachable(error: unknown, depth = 0): boolean {
-  if (depth > 5 || error === null || typeof error !== 'object') return false;
-  const { message, code, cause } = error as { message?: unknown; code?: unknown; cause?: unknown };
-  if (code === 14 /* gRPC UNAVAILABLE */ || code === 4 /* gRPC DEADLINE_EXCEEDED */) return true;
-  if (typeof code === 'string' && UNREACHABLE.test(code)) return true;
-  if (typeof message === 'string' && UNREACHABLE.test(message)) return true;
-  return isUnreachable(cause, depth + 1);
-}
 
 /** The exit code of a failed command. */
 export function exitCodeOf(error: unknown): ExitCode {

@@ -2,6 +2,7 @@
  * The one error model of the API and the CLI: typed errors raised by the operations, one JSON shape on the wire
  * (`{ error: { code, message, reason?, fields? } }`), one HTTP status and one CLI exit code per error code.
  */
+import type { DatabaseName, ServiceName } from '../../common/config';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -83,6 +84,48 @@ export function errorBody(error: DtxError): ErrorBody {
   if (error.reason !== undefined) body.error.reason = error.reason;
   if (error.fields !== undefined && error.fields.length > 0) body.error.fields = error.fields;
   return body;
+}
+
+/** Network failures that mean "nothing answers there", anywhere in the error's cause chain. */
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|UNAVAILABLE|No connection established|Failed to connect|connect ECONN|Connection (terminated|refused)|Timeout acquiring a connection/i;
+
+/** True when the error (or a cause of it) says the other side could not be reached or did not answer in time. */
+export function isUnreachable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || error === null || typeof error !== 'object') return false;
+  const { message, code, cause } = error as { message?: unknown; code?: unknown; cause?: unknown };
+  if (code === 14 /* gRPC UNAVAILABLE */ || code === 4 /* gRPC DEADLINE_EXCEEDED */) return true;
+  if (typeof code === 'string' && UNREACHABLE.test(code)) return true;
+  if (typeof message === 'string' && UNREACHABLE.test(message)) return true;
+  return isUnreachable(cause, depth + 1);
+}
+
+/**
+ * The parts of dtx an answer may name when they do not answer. Answers name the part and what to do, never its
+ * address or the driver's text (`connect ECONNREFUSED 127.0.0.1:50051`): those stay in the error's cause, which the
+ * API logs.
+ */
+export type Component =
+  'temporal' | 'kafka' | `${ServiceName} service` | `${DatabaseName} database` | 'outbox databases';
+
+/** UNAVAILABLE naming the component and what to do; the original error is kept as the cause (for the logs). */
+export function componentUnavailable(component: Component, cause?: unknown): DtxError {
+  const name = component === 'temporal' ? 'Temporal' : component === 'kafka' ? 'Kafka' : `the ${component}`;
+  const verb = component === 'outbox databases' ? 'are' : 'is';
+  const hint = component.endsWith(' service')
+    ? 'is `npm start` running?'
+    : 'is the local stack up (`npm run stack -- status`)?';
+  return new DtxError('UNAVAILABLE', `${name} ${verb} not answering; ${hint}`, { cause });
+}
+
+/** Runs a call to a component: when it cannot be reached, the error names the component (see Component). */
+export async function componentCall<T>(component: Component, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof DtxError) && isUnreachable(error)) throw componentUnavailable(component, error);
+    throw error;
+  }
 }
 
 /** A short text of any thrown value, for messages and logs. */

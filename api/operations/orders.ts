@@ -203,11 +203,14 @@ export async function getOrderView(deps: ApiDependencies, orderId: string): Prom
   const workflowId = workflowIdFor(orderId);
   const handle = deps.temporal.client.workflow.getHandle(workflowId);
   const unavailableParts: string[] = [];
-  /** The order record and timeline are shown when their owners answer; the view says which did not. */
+  /**
+   * The order record and timeline are shown when their owners answer; the view says which did not, in dtx's words
+   * (an unreachable one is a DtxError naming it), never with a driver's text or an address.
+   */
   const degrade =
     <T>(part: string, fallback: T) =>
     (error: unknown): T => {
-      unavailableParts.push(`${part}: ${describeError(error)}`);
+      unavailableParts.push(error instanceof DtxError ? error.message : `the ${part} could not be read`);
       return fallback;
     };
   const [description, order, timeline] = await Promise.all([

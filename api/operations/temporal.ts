@@ -2,7 +2,7 @@
 import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { orderIdFromWorkflowId } from '../../workflows/names';
 import type { TemporalAccess } from './deps';
-import { DtxError, describeError, notFound, unavailable } from './errors';
+import { componentUnavailable, DtxError, describeError, isUnreachable, notFound } from './errors';
 
 /** gRPC codes (numeric) that mean "Temporal is not answering" rather than "your request is wrong". */
 const UNAVAILABLE_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 1 /* CANCELLED */]);
@@ -20,8 +20,12 @@ export function fromTemporalError(error: unknown, workflowId?: string): Error {
     return notFound(`transaction "${workflowId ?? error.workflowId}" not found`);
   const code = grpcCodeOf(error);
   if (code === 5 /* NOT_FOUND */) return notFound(`transaction "${workflowId ?? '?'}" not found`);
-  if (code !== undefined && UNAVAILABLE_GRPC_CODES.has(code)) {
-    return unavailable(`Temporal does not answer: ${describeError(error)}`, error);
+  if (
+    (code !== undefined && UNAVAILABLE_GRPC_CODES.has(code)) ||
+    (code === undefined && isUnreachable(error))
+  ) {
+    // the driver's text names Temporal's address: it stays in the cause (logged), the answer names the component
+    return componentUnavailable('temporal', error);
   }
   return error instanceof Error ? error : new Error(describeError(error));
 }

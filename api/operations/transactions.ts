@@ -17,11 +17,11 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 import Long from 'long';
-import { orderIdFromWorkflowId } from '../../workflows/names';
+import { orderIdFromWorkflowId, WORKFLOW_TYPES } from '../../workflows/names';
 import type { PlaceOrderResult } from '../../workflows/contract';
 import { CUSTOMER_ID, ORDER_ID, TX_MODE, TX_STATUS } from '../../workflows/search-attributes';
 import type { ApiDependencies } from './deps';
-import { conflict, DtxError } from './errors';
+import { conflict, DtxError, notFound } from './errors';
 import type { CancelResponse, RetryResponse, TransactionList, TransactionSummary } from './schemas';
 import {
   buildTransactionsQuery,
@@ -101,10 +101,24 @@ export async function listTransactions(
   return { transactions, ...(token !== undefined ? { nextPageToken: token } : {}) };
 }
 
-/** Asks a running transaction to stop: during the forward phase it compensates/cancels what it did. */
-export async function cancelTransaction(deps: ApiDependencies, workflowId: string): Promise<CancelResponse> {
+const DTX_WORKFLOW_TYPES: ReadonlySet<string> = new Set(Object.values(WORKFLOW_TYPES));
+
+/**
+ * The latest run of a dtx transaction. Any other workflow of the namespace (another application's, or one that only
+ * borrowed an `order-` id) is NOT_FOUND: cancel and retry must never touch it.
+ */
+async function describeTransaction(deps: ApiDependencies, workflowId: string) {
   const handle = deps.temporal.client.workflow.getHandle(workflowId);
   const description = await temporalCall(workflowId, () => handle.describe());
+  if (!DTX_WORKFLOW_TYPES.has(description.type)) {
+    throw notFound(`"${workflowId}" is not a dtx transaction`);
+  }
+  return description;
+}
+
+/** Asks a running transaction to stop: during the forward phase it compensates/cancels what it did. */
+export async function cancelTransaction(deps: ApiDependencies, workflowId: string): Promise<CancelResponse> {
+  const description = await describeTransaction(deps, workflowId);
   if (description.status.name !== 'RUNNING') {
     throw conflict(
       'NOT_RUNNING',
@@ -160,8 +174,7 @@ async function completedRunRefusal(
  */
 export async function retryTransaction(deps: ApiDependencies, workflowId: string): Promise<RetryResponse> {
   const { client, namespace } = deps.temporal;
-  const handle = client.workflow.getHandle(workflowId);
-  const description = await temporalCall(workflowId, () => handle.describe());
+  const description = await describeTransaction(deps, workflowId);
   const status = description.status.name;
   switch (status) {
     case 'RUNNING':

@@ -1,7 +1,8 @@
 /**
  * The real ApiDependencies from config: a lazy Temporal connection, the order service's gRPC client, the outbox
  * admin (workers/outbox) and the timeline reader (workers/timeline), and the readiness probes. Nothing connects until first used, so a CLI command pays only for
- * what it touches. `close()` releases whatever was opened.
+ * what it touches. `close()` releases whatever was opened. A dependency that cannot be reached fails as UNAVAILABLE
+ * naming it (errors.ts: componentCall), never with its address.
  */
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import * as grpc from '@grpc/grpc-js';
@@ -17,6 +18,7 @@ import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '
 import { listDeadLetters, redriveAll, redriveDeadLetter } from '../../outbox/dead-letters';
 import { getOutboxLag } from '../../outbox/lag';
 import { getOrderTimeline } from '../../timeline/queries';
+import { componentCall, type Component } from './errors';
 import type {
   ApiDependencies,
   OrderReader,
@@ -65,7 +67,9 @@ function orderReader(clients: () => ServiceClients): OrderReader {
     async getOrder(orderId) {
       try {
         return orderRecordOf(
-          await call(clients().order, 'getOrder', { orderId }, { deadlineMs: ORDER_READ_DEADLINE_MS }),
+          await componentCall('order service', () =>
+            call(clients().order, 'getOrder', { orderId }, { deadlineMs: ORDER_READ_DEADLINE_MS }),
+          ),
         );
       } catch (error) {
         if ((error as grpc.ServiceError).code === grpc.status.NOT_FOUND) return null;
@@ -115,41 +119,37 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
       poolMax: 2,
       applicationName: 'dtx-api',
     }));
+  // an unreachable dependency is UNAVAILABLE naming it (errors.ts: Component), never its address
+  const outboxCall = <T>(fn: () => Promise<T>) => componentCall('outbox databases', fn);
   const outbox: OutboxAdmin = {
-    lag: () => getOutboxLag(outboxes()),
-    listDeadLetters: () => listDeadLetters(outboxes()),
-    redrive: (id) => redriveDeadLetter(id, outboxes()),
-    redriveAll: () => redriveAll(outboxes()),
+    lag: () => outboxCall(() => getOutboxLag(outboxes())),
+    listDeadLetters: () => outboxCall(() => listDeadLetters(outboxes())),
+    redrive: (id) => outboxCall(() => redriveDeadLetter(id, outboxes())),
+    redriveAll: () => outboxCall(() => redriveAll(outboxes())),
   };
   const timeline: TimelineReader = {
-    getOrderTimeline: (orderId) => getOrderTimeline(orderId, db('timeline')),
+    getOrderTimeline: (orderId) =>
+      componentCall('timeline database', () => getOrderTimeline(orderId, db('timeline'))),
   };
 
+  const probe = (name: string, component: Component, check: () => Promise<unknown>): ReadinessProbe => ({
+    name,
+    check: async () => {
+      await componentCall(component, check);
+    },
+  });
   const probes: ReadinessProbe[] = [
-    {
-      name: 'temporal',
-      check: async () => {
-        await client.workflowService.getSystemInfo({});
-      },
-    },
-    ...DATABASE_NAMES.map((name) => ({
-      name: `db:${name}`,
-      check: async () => {
-        await db(name).raw('select 1');
-      },
-    })),
-    {
-      name: 'kafka',
-      check: async () => {
-        const admin = createKafka({ config, clientSuffix: 'api-readyz' }).admin();
-        try {
-          await admin.connect();
-          await admin.describeCluster();
-        } finally {
-          await admin.disconnect();
-        }
-      },
-    },
+    probe('temporal', 'temporal', () => client.workflowService.getSystemInfo({})),
+    ...DATABASE_NAMES.map((name) => probe(`db:${name}`, `${name} database`, () => db(name).raw('select 1'))),
+    probe('kafka', 'kafka', async () => {
+      const admin = createKafka({ config, clientSuffix: 'api-readyz' }).admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+      } finally {
+        await admin.disconnect();
+      }
+    }),
   ];
 
   return {

@@ -27,8 +27,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies
         response: { 200: ReadinessSchema, 503: ReadinessSchema, ...errorResponses(401) },
       },
     },
-    async (_request, reply) => {
-      const result = await readiness(deps);
+    async (request, reply) => {
+      const result = await readiness(deps, undefined, (probe, error) =>
+        request.log.warn({ err: error, probe }, `readiness check ${probe} failed`),
+      );
       return reply.code(result.status === 'ready' ? 200 : 503).send(result);
     },
   );
