@@ -1,10 +1,10 @@
 /**
  * `npm run services [-- --services order,inventory]`: runs any subset of the domain services in this process
- * (default all), each on its configured address and database. SIGINT/SIGTERM drain in-flight calls and exit.
+ * (default all), each on its configured address and database. SIGINT/SIGTERM/SIGHUP drain in-flight calls and exit.
  */
 import { Command, InvalidArgumentError as CliArgumentError } from 'commander';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../common/config';
-import { createLogger } from '../common/logger';
+import { runProcess } from '../common/lifecycle';
 import { startService, type RunningService } from './runtime';
 
 function parseServices(value: string): ServiceName[] {
@@ -21,47 +21,40 @@ function parseServices(value: string): ServiceName[] {
   return [...new Set(names)] as ServiceName[];
 }
 
-async function main(): Promise<void> {
-  const program = new Command('services')
-    .description('run dtx domain services (gRPC) in one process')
-    .option('--services <list>', `comma-separated subset of ${SERVICE_NAMES.join(',')}`, parseServices, [
-      ...SERVICE_NAMES,
-    ])
-    .option('--no-migrate', 'do not run migrations on start')
-    .option(
-      '--grace-ms <ms>',
-      'how long shutdown waits for in-flight calls',
-      (v) => Number.parseInt(v, 10),
-      10_000,
-    )
-    .parse(process.argv);
-  const options = program.opts<{ services: ServiceName[]; migrate: boolean; graceMs: number }>();
-  const config = loadConfig();
-  const log = createLogger('launcher');
+const options = new Command('services')
+  .description('run dtx domain services (gRPC) in one process')
+  .option('--services <list>', `comma-separated subset of ${SERVICE_NAMES.join(',')}`, parseServices, [
+    ...SERVICE_NAMES,
+  ])
+  .option('--no-migrate', 'do not run migrations on start')
+  .option(
+    '--grace-ms <ms>',
+    'how long shutdown waits for in-flight calls',
+    (v) => Number.parseInt(v, 10),
+    10_000,
+  )
+  .parse(process.argv)
+  .opts<{ services: ServiceName[]; migrate: boolean; graceMs: number }>();
 
-  const running: RunningService[] = [];
-  let stopping = false;
-  const stopAll = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: draining in-flight calls');
-    await Promise.allSettled(running.map((s) => s.stop(options.graceMs)));
-    log.info('all services stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stopAll('SIGINT'));
-  process.on('SIGTERM', () => void stopAll('SIGTERM'));
-
-  try {
-    for (const service of options.services) {
-      running.push(await startService(service, { config, migrate: options.migrate }));
+runProcess(
+  'launcher',
+  async ({ log }) => {
+    const config = loadConfig();
+    const running: RunningService[] = [];
+    const stopAll = async (graceMs: number) => {
+      await Promise.allSettled(running.map((s) => s.stop(graceMs)));
+    };
+    try {
+      for (const service of options.services) {
+        running.push(await startService(service, { config, migrate: options.migrate }));
+      }
+    } catch (err) {
+      await stopAll(1000);
+      throw err;
     }
-  } catch (err) {
-    log.fatal({ err }, 'start failed');
-    await Promise.allSettled(running.map((s) => s.stop(1000)));
-    process.exit(1);
-  }
-  log.info({ services: running.map((s) => `${s.service}@${s.address}`) }, 'services running');
-}
-
-void main();
+    log.info({ services: running.map((s) => `${s.service}@${s.address}`) }, 'services running');
+    return () => stopAll(options.graceMs);
+  },
+  // the drain is bounded by --grace-ms; the rest is closing pools
+  { graceMs: options.graceMs + 5_000 },
+);

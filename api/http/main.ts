@@ -1,38 +1,25 @@
-/** The API process: `npm run api`. Listens on DTX_API_HOST:DTX_API_PORT, shuts down cleanly on SIGINT/SIGTERM. */
+/** The API process: `npm run api`. Listens on DTX_API_HOST:DTX_API_PORT, shuts down cleanly on a signal. */
 import { loadConfig } from '../../common/config';
-import { createLogger } from '../../common/logger';
+import { runProcess } from '../../common/lifecycle';
 import { buildApp } from './server';
 import { createDependencies } from '../operations/wiring';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger('api');
-  const deps = createDependencies(config);
-  const app = await buildApp({ deps, apiKey: config.api.apiKey, logger });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    app
-      .close()
-      .then(() => deps.close())
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  const address = await app.listen({ host: config.api.host, port: config.api.port });
-  logger.info(
-    { address, docs: `${address}/docs`, auth: config.api.apiKey !== undefined },
-    'dtx API listening',
-  );
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runProcess(
+  'api',
+  async ({ log }) => {
+    const config = loadConfig();
+    const deps = createDependencies(config);
+    const app = await buildApp({ deps, apiKey: config.api.apiKey, logger: log });
+    const address = await app.listen({ host: config.api.host, port: config.api.port });
+    log.info(
+      { address, docs: `${address}/docs`, auth: config.api.apiKey !== undefined },
+      'dtx API listening',
+    );
+    return async () => {
+      await app.close();
+      await deps.close();
+    };
+  },
+  // below the supervisor's 10 s: in-flight requests (a ?wait=true waits up to 30 s) are cut rather than killed
+  { graceMs: 8_000 },
+);

@@ -1,35 +1,37 @@
 /**
  * The orchestrator worker: runs placeOrderSaga / placeOrderTcc and their activities on task queue `dtx-orders`.
- * Config from env (common/config.ts). SIGINT/SIGTERM: stop polling, let in-flight activity attempts finish
+ * Config from env (common/config.ts). SIGINT/SIGTERM/SIGHUP: stop polling, let in-flight activity attempts finish
  * (shutdownGraceTime), then exit.
  */
 import { loadConfig } from '../../common/config';
-import { createLogger } from '../../common/logger';
-import { createOrchestrator } from './wiring';
+import { runProcess } from '../../common/lifecycle';
+import { createOrchestrator, SHUTDOWN_GRACE_MS } from './wiring';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger('orchestrator');
-  const orchestrator = await createOrchestrator({ config });
-  const { worker } = orchestrator;
-  log.info(
-    {
-      taskQueue: worker.options.taskQueue,
-      temporal: config.temporal.address,
-      namespace: config.temporal.namespace,
-      services: config.serviceAddresses,
-    },
-    'orchestrator worker started',
-  );
-  try {
-    await worker.run(); // resolves after a shutdown signal, once in-flight tasks are done
-  } finally {
-    await orchestrator.close();
-    log.info('orchestrator worker stopped');
-  }
-}
-
-main().catch((err: unknown) => {
-  createLogger('orchestrator').fatal({ err }, 'orchestrator worker failed');
-  process.exit(1);
-});
+runProcess(
+  'orchestrator',
+  async ({ log, stop, fail }) => {
+    const config = loadConfig();
+    const { worker, close } = await createOrchestrator({ config });
+    // resolves after a shutdown (ours, or the SDK's on its own signals) once in-flight tasks are done
+    const running = worker.run();
+    void running.then(
+      () => stop('worker stopped'),
+      (err: unknown) => fail(err, 'orchestrator worker failed'),
+    );
+    log.info(
+      {
+        taskQueue: worker.options.taskQueue,
+        temporal: config.temporal.address,
+        namespace: config.temporal.namespace,
+        services: config.serviceAddresses,
+      },
+      'orchestrator worker started',
+    );
+    return async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await close();
+    };
+  },
+  { graceMs: SHUTDOWN_GRACE_MS + 5_000 },
+);

@@ -1,4 +1,4 @@
-/** The orchestrator worker's wiring, in one place: used by workers/orchestrator.ts, tests and scripts. */
+/** The orchestrator worker's wiring, in one place: used by workers/orchestrator/main.ts, tests and scripts. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, DEFAULT_ACTIVITY_OPTIONS, type ActivityOptions } from '../../activities';
 import type { Config } from '../../common/config';
@@ -7,7 +7,7 @@ import { createServiceClients, type ServiceClients } from '../../services/rpc/cl
 import { TASK_QUEUE } from '../../workflows/names';
 
 /** In-flight activity attempts get this long to finish after a shutdown signal (above their 15 s startToClose). */
-const SHUTDOWN_GRACE = '20 seconds';
+export const SHUTDOWN_GRACE_MS = 20_000;
 
 export interface OrchestratorOptions {
   config: Config;
@@ -43,7 +43,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     activities: createActivities(clients, options.activityOptions ?? DEFAULT_ACTIVITY_OPTIONS),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
-    shutdownGraceTime: SHUTDOWN_GRACE,
+    shutdownGraceTime: SHUTDOWN_GRACE_MS,
     ...options.workerOptions,
   });
   return {
