@@ -2,15 +2,24 @@
  * The one typed config module: reads every env var dtx has (CONFIG_SECTIONS below), defaults = the local stack.
  * Invalid values are rejected at start with the variable's name (ConfigError).
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The four domain services; each also names the one aggregate type whose events it publishes (outbox/topics.ts). */
 export const SERVICE_NAMES = ['order', 'inventory', 'coupon', 'payment'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
-/** Every database dtx owns: one per service plus the timeline projector's. */
-export const DATABASE_NAMES = [...SERVICE_NAMES, 'timeline'] as const;
+/** Every database dtx owns: one per service, the timeline projector's, and the API's (its idempotency records). */
+export const DATABASE_NAMES = [...SERVICE_NAMES, 'timeline', 'api'] as const;
 export type DatabaseName = (typeof DATABASE_NAMES)[number];
+const DATABASE_OWNERS: Record<DatabaseName, string> = {
+  order: 'order service',
+  inventory: 'inventory service',
+  coupon: 'coupon service',
+  payment: 'payment service',
+  timeline: 'timeline projector',
+  api: 'HTTP API (Idempotency-Key records)',
+};
 
 const DEFAULT_SERVICE_PORTS: Record<ServiceName, number> = {
   order: 50051,
@@ -73,6 +82,11 @@ export interface Config {
   databases: Record<DatabaseName, string>;
   /** host:port of each gRPC service. */
   serviceAddresses: Record<ServiceName, string>;
+  /**
+   * Security of the services' gRPC ports, the same settings for the servers and every client (activities, API, CLI,
+   * seed); all off by default (the local stack binds 127.0.0.1).
+   */
+  grpc: GrpcSecurity;
   api: { host: string; port: number; apiKey?: string };
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   /** TCC: how long all tries together may take (DTX_TCC_TRY_TIMEOUT_MS); passed to each new transaction. */
@@ -91,8 +105,26 @@ export interface Config {
   faults: string;
   /** Days a tx_barrier row is kept before the services' cleanup job deletes it (DTX_BARRIER_RETENTION_DAYS). */
   barrierRetentionDays: number;
+  /** Days the API keeps an Idempotency-Key record (DTX_IDEMPOTENCY_RETENTION_DAYS); never shorter than the barrier's. */
+  idempotencyRetentionDays: number;
   /** The outbox relay (workers/outbox-relay.ts). */
   relay: RelayConfig;
+}
+
+export interface GrpcSecurity {
+  /**
+   * DTX_GRPC_TLS_CERT + DTX_GRPC_TLS_KEY (PEM files): the services serve TLS with this certificate, and clients
+   * require TLS. DTX_GRPC_TLS_CA (PEM) adds mutual TLS: the servers ask every caller for a certificate signed by it,
+   * clients trust it for the servers' certificates and present the same certificate and key. Without it clients
+   * verify the servers against the system's CAs (or GRPC_DEFAULT_SSL_ROOTS_FILE_PATH).
+   */
+  tls?: { certPath: string; keyPath: string; caPath?: string };
+  /**
+   * DTX_ADMIN_TOKEN: when set, the admin RPCs (Credit, SetStock, IssueCoupon, UpsertProduct) need it in the
+   * `authorization: Bearer <token>` or `x-dtx-admin-token` metadata (else UNAUTHENTICATED); clients send it on those
+   * calls only. The business RPCs of the transactions never need it.
+   */
+  adminToken?: string;
 }
 
 export interface RelayConfig {
@@ -195,6 +227,46 @@ function prefix(env: Env, name: string, pattern: RegExp, rule: string, maxLength
   return value;
 }
 
+/** A PEM file the process must be able to read, else a ConfigError naming the variable. */
+function readableFile(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  const file = path.resolve(value);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new ConfigError(name, `cannot read the file "${value}"`);
+  }
+  return file;
+}
+
+/** DTX_GRPC_TLS_* and DTX_ADMIN_TOKEN (see GrpcSecurity). */
+function grpcSecurity(env: Env): GrpcSecurity {
+  const certPath = readableFile(env, 'DTX_GRPC_TLS_CERT');
+  const keyPath = readableFile(env, 'DTX_GRPC_TLS_KEY');
+  const caPath = readableFile(env, 'DTX_GRPC_TLS_CA');
+  if (certPath !== undefined && keyPath === undefined)
+    throw new ConfigError('DTX_GRPC_TLS_KEY', 'required when DTX_GRPC_TLS_CERT is set');
+  if (keyPath !== undefined && certPath === undefined)
+    throw new ConfigError('DTX_GRPC_TLS_CERT', 'required when DTX_GRPC_TLS_KEY is set');
+  if (caPath !== undefined && certPath === undefined) {
+    throw new ConfigError(
+      'DTX_GRPC_TLS_CERT',
+      'required when DTX_GRPC_TLS_CA is set (mutual TLS needs a certificate and key)',
+    );
+  }
+  const adminToken = optional(env, 'DTX_ADMIN_TOKEN');
+  // a guessable token would guard money-moving RPCs in name only
+  if (adminToken !== undefined && adminToken.length < 16)
+    throw new ConfigError('DTX_ADMIN_TOKEN', 'must be at least 16 characters');
+  return {
+    ...(certPath !== undefined && keyPath !== undefined
+      ? { tls: { certPath, keyPath, ...(caPath !== undefined ? { caPath } : {}) } }
+      : {}),
+    ...(adminToken !== undefined ? { adminToken } : {}),
+  };
+}
+
 /** TEMPORAL_NAMESPACE: the characters Temporal (and Temporal Cloud's `<name>.<account>`) namespace names use. */
 function namespace(env: Env, name: string, fallback: string): string {
   const value = str(env, name, fallback);
@@ -275,6 +347,15 @@ export function loadConfig(env: Env = process.env): Config {
 
   const logFile = optional(env, 'DTX_LOG_FILE');
 
+  const barrierRetentionDays = int(env, 'DTX_BARRIER_RETENTION_DAYS', 7, 1, 3650);
+  // an Idempotency-Key forgotten before the barrier rows would let another body reach the services under old ids
+  const idempotencyRetentionDays = int(env, 'DTX_IDEMPOTENCY_RETENTION_DAYS', 30, 1, 3650);
+  if (idempotencyRetentionDays < barrierRetentionDays) {
+    throw new ConfigError(
+      'DTX_IDEMPOTENCY_RETENTION_DAYS',
+      `must be >= DTX_BARRIER_RETENTION_DAYS (${barrierRetentionDays})`,
+    );
+  }
   return {
     temporal: {
       address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
@@ -296,6 +377,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePrefix,
     databases,
     serviceAddresses,
+    grpc: grpcSecurity(env),
     api: {
       host: str(env, 'DTX_API_HOST', '127.0.0.1'),
       port: int(env, 'DTX_API_PORT', 8080, 1, 65535),
@@ -311,7 +393,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     logFile: logFile === undefined ? undefined : path.resolve(logFile),
     faults: str(env, 'DTX_FAULTS', ''),
-    barrierRetentionDays: int(env, 'DTX_BARRIER_RETENTION_DAYS', 7, 1, 3650),
+    barrierRetentionDays,
+    idempotencyRetentionDays,
     relay: loadRelayConfig(env, databases),
   };
 }
@@ -452,7 +535,7 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
       ...DATABASE_NAMES.map((db): ConfigVariable => ({
         name: `DTX_${db.toUpperCase()}_DB_URL`,
         defaultText: `\`DTX_PG_URL\` with database \`<DTX_DB_PREFIX>dtx_${db}\``,
-        meaning: `Connection URL of the ${db === 'timeline' ? 'timeline projector' : `${db} service`}’s database (wins over \`DTX_PG_URL\`).`,
+        meaning: `Connection URL of the ${DATABASE_OWNERS[db]}’s database (wins over \`DTX_PG_URL\`).`,
       })),
     ],
   },
@@ -464,6 +547,30 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: `127.0.0.1:${DEFAULT_SERVICE_PORTS[s]}`,
         meaning: `host:port the ${s} service listens on and is called at.`,
       })),
+      {
+        name: 'DTX_GRPC_TLS_CERT',
+        default: '',
+        meaning:
+          'Certificate file (PEM) the services serve gRPC with, together with `DTX_GRPC_TLS_KEY`: TLS on every service port, and every client (worker, API, CLI, seed) then calls with TLS. Clients verify it against `DTX_GRPC_TLS_CA`, else the system’s CAs; it must name the host clients dial (e.g. `IP:127.0.0.1`). Off when empty: the local stack binds 127.0.0.1 in plaintext.',
+      },
+      {
+        name: 'DTX_GRPC_TLS_KEY',
+        default: '',
+        meaning:
+          'Private key file (PEM) of `DTX_GRPC_TLS_CERT`; one without the other is a configuration error.',
+      },
+      {
+        name: 'DTX_GRPC_TLS_CA',
+        default: '',
+        meaning:
+          'CA file (PEM) for mutual TLS (needs `DTX_GRPC_TLS_CERT`): the services accept only callers with a certificate it signed; clients trust it for the services and present `DTX_GRPC_TLS_CERT`/`DTX_GRPC_TLS_KEY`.',
+      },
+      {
+        name: 'DTX_ADMIN_TOKEN',
+        default: '',
+        meaning:
+          'Shared secret (at least 16 characters) the admin RPCs `Credit`, `SetStock`, `IssueCoupon` and `UpsertProduct` require, in `authorization: Bearer <token>` or `x-dtx-admin-token` metadata (else `UNAUTHENTICATED`); dtx’s own clients (seed, demo) send it. The transactions’ RPCs never need it. Off when empty.',
+      },
       {
         name: 'DTX_API_HOST',
         default: '127.0.0.1',
@@ -502,6 +609,12 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '7',
         meaning:
           'Days a barrier row is kept before the services’ hourly cleanup deletes it; keep it longer than a transaction can stay open.',
+      },
+      {
+        name: 'DTX_IDEMPOTENCY_RETENTION_DAYS',
+        default: '30',
+        meaning:
+          'Days the API keeps an `Idempotency-Key` record (key → request hash → order); at least `DTX_BARRIER_RETENTION_DAYS`, so a reused key is refused as long as the services could mistake it for a repeat.',
       },
       {
         name: 'DTX_FAULTS',

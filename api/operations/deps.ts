@@ -8,6 +8,7 @@ import type { TxMode } from '../../workflows/names';
 import type { DeadLetter, RedriveResult } from '../../outbox/dead-letters';
 import type { OutboxLag } from '../../outbox/lag';
 import type { TimelineEntry } from '../../timeline/queries';
+import type { IdempotencyRecords } from './idempotency-records';
 
 export interface TemporalAccess {
   client: Client;
@@ -69,6 +70,7 @@ export interface ApiDependencies {
   startTransaction: TransactionStarter;
   orders: OrderReader;
   timeline: TimelineReader;
+  idempotency: IdempotencyRecords;
   outbox: OutboxAdmin;
   probes: ReadinessProbe[];
 }

@@ -105,6 +105,13 @@ async function waitForOutcome(deps: ApiDependencies, handle: WorkflowHandle, ms:
   }
 }
 
+function keyReused(key: string, workflowId: string): Error {
+  return conflict(
+    'IDEMPOTENCY_KEY_REUSED',
+    `Idempotency-Key "${key}" was used for a different order request (${workflowId})`,
+  );
+}
+
 /**
  * Starts the order's transaction, or finds the one an earlier request with the same Idempotency-Key started.
  * Same key + same body → that transaction (replayed = true); same key + another body → CONFLICT.
@@ -117,6 +124,14 @@ export async function placeOrder(
   const orderId = orderIdFor(body.customerId, request.idempotencyKey);
   const workflowId = workflowIdFor(orderId);
   const requestHash = orderRequestHash(body);
+  if (request.idempotencyKey !== undefined) {
+    // the API's own record first: it outlives the run in Temporal, whose memo is checked below as well
+    const first = await deps.idempotency.claim(body.customerId, request.idempotencyKey, {
+      orderId,
+      requestHash,
+    });
+    if (first.requestHash !== requestHash) throw keyReused(request.idempotencyKey, workflowId);
+  }
   const nonce = randomUUID();
   const start = deps.startTransaction(body.mode, {
     orderId,
@@ -151,10 +166,7 @@ export async function placeOrder(
   const description = await temporalCall(workflowId, () => handle.describe());
   const replayed = description.memo?.[MEMO.requestNonce] !== nonce;
   if (replayed && description.memo?.[MEMO.requestHash] !== requestHash) {
-    throw conflict(
-      'IDEMPOTENCY_KEY_REUSED',
-      `Idempotency-Key "${request.idempotencyKey ?? ''}" was used for a different order request (${workflowId})`,
-    );
+    throw keyReused(request.idempotencyKey ?? '', workflowId);
   }
   const mode = modeOfWorkflowType(description.type) ?? body.mode;
   const runHandle = client.workflow.getHandle(workflowId, description.runId);

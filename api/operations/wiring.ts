@@ -8,6 +8,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import * as grpc from '@grpc/grpc-js';
 import { DATABASE_NAMES, loadConfig, type Config, type DatabaseName } from '../../common/config';
 import { createDb, type Knex } from '../../common/db';
+import { migrateDatabase } from '../../common/migrate';
 import { createKafka } from '../../common/kafka';
 import { temporalConnectionOptions } from '../../common/temporal';
 import type { Order } from '../../proto/gen/dtx/v1/Order';
@@ -18,6 +19,7 @@ import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '
 import { listDeadLetters, redriveAll, redriveDeadLetter } from '../../outbox/dead-letters';
 import { getOutboxLag } from '../../outbox/lag';
 import { getOrderTimeline } from '../../timeline/queries';
+import { claimIdempotencyKey, type IdempotencyRecords } from './idempotency-records';
 import { componentCall, type Component } from './errors';
 import type {
   ApiDependencies,
@@ -132,6 +134,23 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
       componentCall('timeline database', () => getOrderTimeline(orderId, db('timeline'))),
   };
 
+  // the API's one table, brought up to date on first use (as the services and the projector do with theirs)
+  let apiDb: Promise<Knex> | undefined;
+  const migratedApiDb = () =>
+    (apiDb ??= migrateDatabase(db('api'), 'api').then(
+      () => db('api'),
+      (error: unknown) => {
+        apiDb = undefined; // the next call tries again
+        throw error;
+      },
+    ));
+  const idempotency: IdempotencyRecords = {
+    claim: (customerId, key, record) =>
+      componentCall('api database', async () =>
+        claimIdempotencyKey(await migratedApiDb(), customerId, key, record),
+      ),
+  };
+
   const probe = (name: string, component: Component, check: () => Promise<unknown>): ReadinessProbe => ({
     name,
     check: async () => {
@@ -157,6 +176,7 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     startTransaction: transactionStarter(config),
     orders: orderReader(clients),
     timeline,
+    idempotency,
     outbox,
     probes,
     async close() {

@@ -20,6 +20,7 @@ function unreachableDeps(): ApiDependencies {
     startTransaction: fail,
     orders: { getOrder: fail },
     timeline: { getOrderTimeline: fail },
+    idempotency: { claim: fail },
     outbox: { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail },
     probes: [{ name: 'fake', check: () => Promise.resolve() }],
   };

@@ -1,0 +1,65 @@
+/**
+ * The API's own Idempotency-Key records (`idempotency_keys` in dtx_api). The workflow memo answers a repeat only while
+ * Temporal keeps the run; these records outlive that (DTX_IDEMPOTENCY_RETENTION_DAYS >= the barrier's retention), so a
+ * key reused with another body is refused even after the run was purged.
+ */
+import type { Knex } from 'knex';
+
+/** What a key was first used for. */
+export interface IdempotencyRecord {
+  orderId: string;
+  requestHash: string;
+}
+
+export interface IdempotencyRecords {
+  /** Records the key unless it is known; returns the record that holds (the first request's). */
+  claim(customerId: string, key: string, record: IdempotencyRecord): Promise<IdempotencyRecord>;
+}
+
+interface Row {
+  order_id: string;
+  request_hash: string;
+}
+
+const toRecord = (row: Row): IdempotencyRecord => ({ orderId: row.order_id, requestHash: row.request_hash });
+
+export async function claimIdempotencyKey(
+  db: Knex,
+  customerId: string,
+  key: string,
+  record: IdempotencyRecord,
+): Promise<IdempotencyRecord> {
+  // insert-or-read in one statement per branch: concurrent first requests agree on the row that won
+  const inserted = await db.raw<{ rows: Row[] }>(
+    `insert into idempotency_keys (customer_id, key, request_hash, order_id) values (?, ?, ?, ?)
+     on conflict (customer_id, key) do nothing
+     returning order_id, request_hash`,
+    [customerId, key, record.requestHash, record.orderId],
+  );
+  if (inserted.rows[0]) return toRecord(inserted.rows[0]);
+  const read = await db.raw<{ rows: Row[] }>(
+    `select order_id, request_hash from idempotency_keys where customer_id = ? and key = ?`,
+    [customerId, key],
+  );
+  const existing = read.rows[0];
+  if (!existing) throw new Error(`idempotency key ${customerId}/${key} vanished between insert and read`);
+  return toRecord(existing);
+}
+
+/** Deletes records older than `retentionDays`, in batches; returns how many went. */
+export async function purgeIdempotencyKeys(
+  db: Knex,
+  retentionDays: number,
+  batchSize = 5000,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db.raw<{ rowCount: number }>(
+      `delete from idempotency_keys where ctid in (
+         select ctid from idempotency_keys where created_at < now() - make_interval(days => ?) limit ?)`,
+      [retentionDays, batchSize],
+    );
+    total += result.rowCount;
+    if (result.rowCount < batchSize) return total;
+  }
+}
