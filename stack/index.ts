@@ -2,6 +2,7 @@
  * The local stack (PostgreSQL, Kafka, Temporal) as a library: used by `npm run stack`, `npm start`,
  * `npm test` and the dtx CLI. Servers on non-loopback addresses are external: probed, never started.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { loadConfig, type Config } from '../common/config';
@@ -92,8 +93,6 @@ function setUp(options: StackOptions): { ctx: StackContext; selected: Component[
   const names = options.components ?? [...COMPONENT_NAMES];
   return { ctx, selected: names.map((name) => COMPONENTS[name]) };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until the component answers; fails early if its process exits, or at the timeout. */
 async function waitUntilAnswering(

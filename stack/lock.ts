@@ -1,4 +1,5 @@
 /** One stack command at a time per data dir (e.g. `npm test` while `npm start` brings the stack up). */
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StackContext } from './component';
@@ -6,7 +7,6 @@ import { StackError } from './errors';
 import { isAlive } from './process';
 
 const WAIT_LIMIT_MS = 30 * 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `fn` holding $DTX_DATA/run/stack.lock; waits for a live holder, takes over from a dead one. */
 export async function withStackLock<T>(ctx: StackContext, fn: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 /** Process helpers: pid files that survive pid reuse, detached start, graceful stop, streamed commands. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -130,8 +131,6 @@ export function spawnDetached(
     fs.closeSync(logFd);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Stops a recorded process: `signal` (SIGTERM by default), up to `graceMs` to exit, then SIGKILL.

@@ -4,6 +4,7 @@
  * reported as flapping, loudly, and still restarted), tells when each part is ready, and stops them in stages (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a
  * terminal's Ctrl-C reaches only the supervisor, which then stops them in order.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { LineSplitter, Prefixer, type LineStyle } from './log-lines';
 
@@ -72,8 +73,6 @@ export class PartFailedError extends Error {
 
 const LAST_LINES_KEPT = 20;
 const PROBE_INTERVAL_MS = 500;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** True when `promise` settles within `ms`, false otherwise (the timer does not outlive the race). */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

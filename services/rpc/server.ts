@@ -3,6 +3,7 @@
  * while the database answers) and wraps every handler in the one interceptor-like place that does logging with
  * tx_id, fault injection, the server-side deadline check and error mapping. Graceful shutdown drains calls.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Knex } from 'knex';
@@ -56,8 +57,6 @@ export interface RunningGrpcServer {
   /** Stops accepting calls, waits up to `graceMs` for in-flight ones, then cuts the rest. */
   shutdown(graceMs?: number): Promise<void>;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function deadlineMs(call: grpc.ServerUnaryCall<unknown, unknown>): number {
   const deadline = call.getDeadline();
