@@ -5,6 +5,19 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 
+# The tests' own databases (test_dtx_*), Temporal namespace (dtx-test) and Kafka names (test.dtx.*), apart from a
+# running `npm start`'s, for every stage: `stack up` registers the namespace and creates the databases, migrate
+# migrates them, jest uses them. One list, test/support/test-names.json (jest.config.js reads it too); a value already
+# in the environment wins, but the tests refuse `npm start`'s own names.
+while IFS='=' read -r name value; do
+  export "$name=$value"
+done < <(node -e '
+  const names = require("./test/support/test-names.json");
+  for (const [name, value] of Object.entries(names)) if (!process.env[name]) console.log(`${name}=${value}`);
+')
+# The tests' logs go to test/artifacts/logs/ (a failing test file prints its own); so do the migrate stage's.
+mkdir -p test/artifacts/logs
+
 started=$SECONDS
 stage() {
   local name=$1
@@ -26,7 +39,7 @@ stage "lint (eslint)" eslint .
 stage "format (prettier --check; npm run format fixes it)" prettier --check --log-level warn .
 stage "stack up (Temporal, Kafka, PostgreSQL)" node cli/dtx.js stack up
 # A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
-stage "migrate the databases" tsx tools/migrate.ts
+stage "migrate the databases" env DTX_LOG_FILE=test/artifacts/logs/migrate.log tsx tools/migrate.ts
 stage "unit tests" jest --selectProjects unit
 stage "chromium for the Temporal UI browser check" bash tools/ensure-chromium.sh
 stage "integration tests" jest --selectProjects integration --runInBand

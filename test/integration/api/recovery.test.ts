@@ -238,12 +238,14 @@ test('dead letters: a row Kafka refuses dies, is listed with what waits behind i
     );
     expect(await statusOf(behindId)).toBe('pending');
 
+    // the API names a database by its PostgreSQL name: the tests' own (DTX_DB_PREFIX: test_dtx_order)
+    const orderDatabase = new URL(system.config.databases.order).pathname.slice(1);
     const list = await api.request('GET', '/v1/outbox/dead-letters');
     expect(list.status).toBe(200);
     const letter = list.body.deadLetters.find((d: { id: string }) => d.id === deadId);
     expect(letter).toMatchObject({
       id: deadId,
-      database: 'dtx_order',
+      database: orderDatabase,
       aggregateType: 'order',
       aggregateId,
       eventType: 'TestPoison',
@@ -252,7 +254,7 @@ test('dead letters: a row Kafka refuses dies, is listed with what waits behind i
     expect(letter.lastError).toEqual(expect.any(String));
     const lag = await api.request('GET', '/v1/outbox');
     expect(lag.status).toBe(200);
-    const orderLag = lag.body.outboxes.find((o: { database: string }) => o.database === 'dtx_order');
+    const orderLag = lag.body.outboxes.find((o: { database: string }) => o.database === orderDatabase);
     expect(orderLag.deadCount).toBeGreaterThanOrEqual(1);
     expect(orderLag.blockedCount).toBeGreaterThanOrEqual(1);
 
@@ -268,7 +270,7 @@ test('dead letters: a row Kafka refuses dies, is listed with what waits behind i
       .update({ payload: JSON.stringify({ fixed: true }) });
     const redrive = await api.request('POST', `/v1/outbox/dead-letters/${deadId}/redrive`);
     expect(redrive.status).toBe(202);
-    expect(redrive.body).toEqual({ redriven: [{ id: deadId, database: 'dtx_order', released: 1 }] });
+    expect(redrive.body).toEqual({ redriven: [{ id: deadId, database: orderDatabase, released: 1 }] });
     expect(await db('outbox').where({ id: deadId }).first()).toMatchObject({
       status: 'pending',
       attempts: 0,

@@ -336,12 +336,11 @@ describe('outbox and stack', () => {
   test('outbox status lists every service database; dlq list answers; redriving an unknown row is exit 3', async () => {
     const status = await dtx(['outbox', 'status', '--json']);
     expect(status.code).toBe(0);
-    expect(status.json.outboxes.map((o: { database: string }) => o.database).sort()).toEqual([
-      'dtx_coupon',
-      'dtx_inventory',
-      'dtx_order',
-      'dtx_payment',
-    ]);
+    // DTX_DB_PREFIX: the tests' own databases (test_dtx_*)
+    const prefix = system.config.databasePrefix;
+    expect(status.json.outboxes.map((o: { database: string }) => o.database).sort()).toEqual(
+      ['coupon', 'inventory', 'order', 'payment'].map((s) => `${prefix}dtx_${s}`),
+    );
     const table = await dtx(['outbox', 'status']);
     expect(table.stdout.split('\n')[0]).toMatch(/^DATABASE\s+PENDING\s+DEAD\s+BLOCKED/);
     const dlq = await dtx(['outbox', 'dlq', 'list', '--json']);

@@ -26,20 +26,20 @@ import { WORKFLOW_TYPES } from '../../../../workflows/names';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../../../workflows/search-attributes';
 import { workflowStartOptions } from '../../../../workflows/start-options';
 
-// the in-process parts log through common/logger: keep test output readable
-process.env.LOG_LEVEL ??= 'warn';
-
-/** The worker's own logs at ERROR only (expected activity failures would flood the output); once per process. */
+/**
+ * The worker's own logs from WARN (activity failures) and the SDK core's, forwarded to it instead of the terminal:
+ * DefaultLogger writes to process.stderr, which test/support/setup.ts sends to this test file's log. Once per file.
+ */
 function quietWorkerRuntime(): void {
   try {
     Runtime.install({
-      logger: new DefaultLogger('ERROR'),
+      logger: new DefaultLogger('WARN'),
       telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+        logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'WARN' }), forward: {} },
       },
     });
   } catch {
-    // already installed by an earlier test file in this process
+    // already installed (a second system in this file, or a worker created before)
   }
 }
 

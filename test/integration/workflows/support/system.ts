@@ -18,7 +18,6 @@ import { WORKFLOW_TYPES, type TxMode } from '../../../../workflows/names';
 import { workflowStartOptions } from '../../../../workflows/start-options';
 import { ensureSearchAttributes, workflowBundle } from './temporal';
 
-process.env.LOG_LEVEL ??= 'warn';
 const silent = pino({ level: 'silent' });
 
 export interface System {
