@@ -4,6 +4,8 @@ import { runProcess } from '../../common/lifecycle';
 import { buildApp } from './server';
 import { createDependencies } from '../operations/wiring';
 
+const PURGE_EVERY_MS = 60 * 60_000;
+
 runProcess(
   'api',
   async ({ log }) => {
@@ -15,7 +17,17 @@ runProcess(
       { address, docs: `${address}/docs`, auth: config.api.apiKey !== undefined },
       'dtx API listening',
     );
+    // Idempotency-Key records past their retention go hourly (the first pass a minute after start)
+    const purge = () =>
+      deps.idempotency.purgeExpired().then(
+        (purged) => purged > 0 && log.info({ purged }, 'expired Idempotency-Key records deleted'),
+        (err: unknown) => log.warn({ err }, 'Idempotency-Key purge failed; retried in an hour'),
+      );
+    const first = setTimeout(() => void purge(), 60_000).unref();
+    const hourly = setInterval(() => void purge(), PURGE_EVERY_MS).unref();
     return async () => {
+      clearTimeout(first);
+      clearInterval(hourly);
       await app.close();
       await deps.close();
     };

@@ -14,6 +14,8 @@ export interface IdempotencyRecord {
 export interface IdempotencyRecords {
   /** Records the key unless it is known; returns the record that holds (the first request's). */
   claim(customerId: string, key: string, record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  /** Deletes records past DTX_IDEMPOTENCY_RETENTION_DAYS; returns how many went. */
+  purgeExpired(): Promise<number>;
 }
 
 interface Row {

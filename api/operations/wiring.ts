@@ -19,7 +19,7 @@ import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '
 import { listDeadLetters, redriveAll, redriveDeadLetter } from '../../outbox/dead-letters';
 import { getOutboxLag } from '../../outbox/lag';
 import { getOrderTimeline } from '../../timeline/queries';
-import { claimIdempotencyKey, type IdempotencyRecords } from './idempotency-records';
+import { claimIdempotencyKey, purgeIdempotencyKeys, type IdempotencyRecords } from './idempotency-records';
 import { componentCall, type Component } from './errors';
 import type {
   ApiDependencies,
@@ -148,6 +148,10 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     claim: (customerId, key, record) =>
       componentCall('api database', async () =>
         claimIdempotencyKey(await migratedApiDb(), customerId, key, record),
+      ),
+    purgeExpired: () =>
+      componentCall('api database', async () =>
+        purgeIdempotencyKeys(await migratedApiDb(), config.idempotencyRetentionDays),
       ),
   };
 

@@ -5,6 +5,7 @@
  * nothing, because the API keeps its own record of the key (dtx_api.idempotency_keys).
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { createDb } from '../../../common/db';
 import { startApi, type RunningApi } from './support/http';
 import { eventually, seed, startSystem, stockOf, uid, type Catalogue, type System } from './support/system';
 
@@ -109,4 +110,23 @@ test('the same key and the same body after the purge is not refused (it is the s
   // the services' barrier answered every call as a duplicate: nothing reserved or charged a second time
   expect(await stockOf(system.db('inventory'), [shop.skus[1]])).toEqual(stockBefore);
   expect(await walletOf(shop.customer)).toEqual(walletBefore);
+});
+
+test('records past DTX_IDEMPOTENCY_RETENTION_DAYS are purged, younger ones kept', async () => {
+  const apiDb = createDb('api', { url: system.config.databases.api, poolMax: 1 });
+  try {
+    const [old, young] = [uid('old'), uid('young')];
+    for (const key of [old, young])
+      await system.deps.idempotency.claim(shop.customer, key, { orderId: uid('o'), requestHash: 'h' });
+    const days = system.config.idempotencyRetentionDays;
+    await apiDb.raw(
+      `update idempotency_keys set created_at = now() - make_interval(days => ?) where key = ?`,
+      [days + 1, old],
+    );
+    expect(await system.deps.idempotency.purgeExpired()).toBeGreaterThanOrEqual(1);
+    const left = await apiDb('idempotency_keys').whereIn('key', [old, young]).pluck<string[]>('key');
+    expect(left).toEqual([young]);
+  } finally {
+    await apiDb.destroy();
+  }
 });

@@ -20,7 +20,7 @@ function fakeDeps(probe: () => Promise<void> = () => Promise.resolve()): ApiDepe
     startTransaction: fail,
     orders: { getOrder: fail },
     timeline: { getOrderTimeline: fail },
-    idempotency: { claim: fail },
+    idempotency: { claim: fail, purgeExpired: fail },
     outbox: { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail },
     probes: [{ name: 'fake', check: probe }],
   };

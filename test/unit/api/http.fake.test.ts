@@ -20,7 +20,7 @@ function unreachableDeps(): ApiDependencies {
     startTransaction: fail,
     orders: { getOrder: fail },
     timeline: { getOrderTimeline: fail },
-    idempotency: { claim: fail },
+    idempotency: { claim: fail, purgeExpired: fail },
     outbox: { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail },
     probes: [{ name: 'fake', check: () => Promise.resolve() }],
   };
