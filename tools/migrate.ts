@@ -20,9 +20,9 @@ async function main(): Promise<void> {
   if (created.length > 0) log.info({ created }, 'databases created');
   const databases = (requested.length > 0 ? requested : DATABASE_NAMES) as DatabaseName[];
   for (const database of databases) {
-    const name = new URL(config.databases[database]).pathname.slice(1);
+    const pgDatabase = new URL(config.databases[database]).pathname.slice(1);
     if (!hasMigrations(database)) {
-      log.info({ database, name }, 'no migrations folder; skipped');
+      log.info({ database, pgDatabase }, 'no migrations folder; skipped');
       continue;
     }
     const db = createDb(database, {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     });
     try {
       const applied = await migrateDatabase(db, database);
-      log.info({ database, name, applied }, applied.length > 0 ? 'migrated' : 'up to date');
+      log.info({ database, pgDatabase, applied }, applied.length > 0 ? 'migrated' : 'up to date');
     } finally {
       await db.destroy();
     }

@@ -19,14 +19,14 @@ import { commitEvents, eventually, runId, storedRows } from './support/events';
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const LEASE_MS = 1500;
 
-/** Runs `npm run relay`'s entry as a child process; resolves with the signal/exit code it ended with. */
+/** Runs `npm run relay`'s entry (workers/relay/main.ts) as a child process; resolves with the signal/exit code it ended with. */
 function runRelayProcess(
   env: Record<string, string>,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'workers', 'outbox-relay.ts')],
+      ['--import', 'tsx', path.join(REPO_ROOT, 'workers', 'relay', 'main.ts')],
       {
         cwd: REPO_ROOT,
         env: { ...process.env, ...env },
