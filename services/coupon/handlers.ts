@@ -2,8 +2,9 @@
 import type { Knex } from 'knex';
 import type { CouponResult } from '../../proto/gen/dtx/v1/CouponResult';
 import type { CouponServiceHandlers } from '../../proto/gen/dtx/v1/CouponService';
-import { withBarrier, type BranchKey } from '../barrier';
-import { branchCall } from '../lib/branch';
+import type { TxMode } from '../../workflows/names';
+import { withBarrier } from '../barrier';
+import { FORWARD_OP, settleRpcs, type SettleOp } from '../lib/branch';
 import { emitEvent } from '../lib/events';
 import { AlreadyExistsError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
@@ -30,6 +31,32 @@ const sameTerms = (a: CouponTerms, b: CouponTerms): boolean =>
   a.minOrderAmount === b.minOrderAmount &&
   a.expiresAt === b.expiresAt;
 
+/** Redeem (saga) and TryLock (tcc): the coupon's state after, the hold's state, the event. */
+const USE: Record<TxMode, { to: CouponState; hold: HoldState; event: string }> = {
+  saga: { to: 'USED', hold: 'REDEEMED', event: 'CouponRedeemed' },
+  tcc: { to: 'FROZEN', hold: 'FROZEN', event: 'CouponFrozen' },
+};
+
+/** Restore, Confirm, Cancel: the hold's state before and after, the coupon's move, the event. */
+interface CouponSettle {
+  expected: HoldState;
+  next: HoldState;
+  from: CouponState;
+  to: CouponState;
+  event: string;
+}
+const SETTLE: Record<SettleOp, CouponSettle> = {
+  compensate: {
+    expected: 'REDEEMED',
+    next: 'RESTORED',
+    from: 'USED',
+    to: 'AVAILABLE',
+    event: 'CouponRestored',
+  },
+  confirm: { expected: 'FROZEN', next: 'CONFIRMED', from: 'FROZEN', to: 'USED', event: 'CouponConfirmed' },
+  cancel: { expected: 'FROZEN', next: 'CANCELLED', from: 'FROZEN', to: 'AVAILABLE', event: 'CouponUnfrozen' },
+};
+
 export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
   async function requireCoupon(trx: Knex, code: string, lock = false) {
     const coupon = await findCoupon(trx, code, lock);
@@ -37,14 +64,13 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
     return coupon;
   }
 
-  /** Redeem (saga: AVAILABLE -> USED) or TryLock (tcc: AVAILABLE -> FROZEN) for this tx. */
-  async function use(input: ValidUse, ctx: CallContext, mode: 'saga' | 'tcc'): Promise<CouponResult> {
-    const [to, holdState, eventType]: [CouponState, HoldState, string] =
-      mode === 'saga' ? ['USED', 'REDEEMED', 'CouponRedeemed'] : ['FROZEN', 'FROZEN', 'CouponFrozen'];
+  /** Takes the coupon out of AVAILABLE for this tx (into the mode's state) under the barrier. */
+  async function use(input: ValidUse, ctx: CallContext, mode: TxMode): Promise<CouponResult> {
+    const { to, hold, event } = USE[mode];
     const { outcome, value } = await withBarrier(
       db,
       input.branch,
-      mode === 'saga' ? 'action' : 'try',
+      FORWARD_OP[mode],
       '',
       async (trx) => {
         const coupon = await requireCoupon(trx, input.code, true);
@@ -58,10 +84,10 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
           orderId: input.orderId,
           customerId: input.customerId,
           discount,
-          state: holdState,
+          state: hold,
           mode,
         });
-        await emitEvent(trx, ctx, 'coupon', input.code, eventType, {
+        await emitEvent(trx, ctx, 'coupon', input.code, event, {
           orderId: input.orderId,
           customerId: input.customerId,
           txId: input.branch.txId,
@@ -81,38 +107,32 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
   }
 
   /** Settles what a branch holds: the hold must be `expected`; the coupon moves from -> to. */
-  async function settle(
-    trx: Knex.Transaction,
-    ctx: CallContext,
-    branch: BranchKey,
-    expected: HoldState,
-    next: HoldState,
-    from: CouponState,
-    to: CouponState,
-    eventType: string,
-    reason: string,
-  ): Promise<void> {
-    const hold = await findHold(trx, branch, true);
-    if (!hold || hold.state !== expected)
-      throw new Error(
-        `coupon hold of ${branch.txId}/${branch.branchId} is ${hold?.state ?? 'missing'}, expected ${expected}`,
-      );
-    const holder =
-      to === 'AVAILABLE' ? null : { txId: branch.txId, branchId: branch.branchId, orderId: hold.orderId };
-    if (!(await transition(trx, hold.code, from, to, holder, branch.txId))) {
-      throw new Error(`coupon ${hold.code} is not ${from} by ${branch.txId}`);
-    }
-    await setHoldState(trx, branch, next, reason);
-    await emitEvent(trx, ctx, 'coupon', hold.code, eventType, {
-      orderId: hold.orderId,
-      customerId: hold.customerId,
-      txId: branch.txId,
-      branchId: branch.branchId,
-      code: hold.code,
-      discount: hold.discount,
-      reason,
-    });
-  }
+  const settle = settleRpcs(
+    db,
+    SETTLE,
+    async ({ trx, ctx, branch, reason }, { expected, next, from, to, event }) => {
+      const hold = await findHold(trx, branch, true);
+      if (!hold || hold.state !== expected)
+        throw new Error(
+          `coupon hold of ${branch.txId}/${branch.branchId} is ${hold?.state ?? 'missing'}, expected ${expected}`,
+        );
+      const holder =
+        to === 'AVAILABLE' ? null : { txId: branch.txId, branchId: branch.branchId, orderId: hold.orderId };
+      if (!(await transition(trx, hold.code, from, to, holder, branch.txId))) {
+        throw new Error(`coupon ${hold.code} is not ${from} by ${branch.txId}`);
+      }
+      await setHoldState(trx, branch, next, reason);
+      await emitEvent(trx, ctx, 'coupon', hold.code, event, {
+        orderId: hold.orderId,
+        customerId: hold.customerId,
+        txId: branch.txId,
+        branchId: branch.branchId,
+        code: hold.code,
+        discount: hold.discount,
+        reason,
+      });
+    },
+  );
 
   return {
     Quote: async (request) => {
@@ -123,18 +143,9 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
     },
     Redeem: (request, ctx) => use(validateUse(request), ctx, 'saga'),
     TryLock: (request, ctx) => use(validateUse(request), ctx, 'tcc'),
-    Restore: (request, ctx) =>
-      branchCall(db, request, 'compensate', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'REDEEMED', 'RESTORED', 'USED', 'AVAILABLE', 'CouponRestored', reason),
-      ),
-    Confirm: (request, ctx) =>
-      branchCall(db, request, 'confirm', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'FROZEN', 'CONFIRMED', 'FROZEN', 'USED', 'CouponConfirmed', reason),
-      ),
-    Cancel: (request, ctx) =>
-      branchCall(db, request, 'cancel', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'FROZEN', 'CANCELLED', 'FROZEN', 'AVAILABLE', 'CouponUnfrozen', reason),
-      ),
+    Restore: settle.compensate,
+    Confirm: settle.confirm,
+    Cancel: settle.cancel,
     GetCoupon: async (request) => toProto(await requireCoupon(db, validateGet(request))),
     IssueCoupon: async (request, ctx) => {
       const terms = validateIssue(request);

@@ -2,8 +2,9 @@
 import type { Knex } from 'knex';
 import type { InventoryServiceHandlers } from '../../proto/gen/dtx/v1/InventoryService';
 import type { ReservationResult } from '../../proto/gen/dtx/v1/ReservationResult';
+import type { TxMode } from '../../workflows/names';
 import { withBarrier, type BranchKey } from '../barrier';
-import { branchCall } from '../lib/branch';
+import { FORWARD_OP, settleRpcs, type SettleOp } from '../lib/branch';
 import { emitEvent } from '../lib/events';
 import type { CallContext, Handlers } from '../rpc/server';
 import {
@@ -53,43 +54,50 @@ function stockEvent(
   });
 }
 
+/** Reserve (saga) and TryReserve (tcc): where the stock goes, the reservations' state, the event per line. */
+const RESERVE: Record<TxMode, { to: StockColumn; state: ReservationState; event: string }> = {
+  saga: { to: 'sold', state: 'RESERVED', event: 'StockReserved' },
+  tcc: { to: 'frozen', state: 'FROZEN', event: 'StockFrozen' },
+};
+
+/** Release, ConfirmReserve, CancelReserve: the reservations' state before and after, the stock move, the event. */
+interface StockSettle {
+  expected: ReservationState;
+  next: ReservationState;
+  from: StockColumn;
+  to: StockColumn;
+  event: string;
+}
+const SETTLE: Record<SettleOp, StockSettle> = {
+  compensate: {
+    expected: 'RESERVED',
+    next: 'RELEASED',
+    from: 'sold',
+    to: 'available',
+    event: 'StockReleased',
+  },
+  confirm: { expected: 'FROZEN', next: 'CONFIRMED', from: 'frozen', to: 'sold', event: 'StockConfirmed' },
+  cancel: { expected: 'FROZEN', next: 'CANCELLED', from: 'frozen', to: 'available', event: 'StockUnfrozen' },
+};
+
 export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> {
-  /** Reserve (saga: available -> sold) or TryReserve (tcc: available -> frozen), all items or none. */
-  async function reserve(
-    input: ValidReserve,
-    ctx: CallContext,
-    mode: 'saga' | 'tcc',
-  ): Promise<ReservationResult> {
+  /** Takes the stock of every item (all or none) into the mode's column under the barrier. */
+  async function reserve(input: ValidReserve, ctx: CallContext, mode: TxMode): Promise<ReservationResult> {
     await requireProducts(
       db,
       input.items.map((i) => i.sku),
     );
-    const to: StockColumn = mode === 'saga' ? 'sold' : 'frozen';
+    const { to, state, event } = RESERVE[mode];
     const { outcome, value } = await withBarrier(
       db,
       input.branch,
-      mode === 'saga' ? 'action' : 'try',
+      FORWARD_OP[mode],
       '',
       async (trx) => {
         const rows = await takeStock(trx, input.items, to);
-        await insertReservations(
-          trx,
-          input.branch,
-          input.orderId,
-          input.items,
-          mode,
-          mode === 'saga' ? 'RESERVED' : 'FROZEN',
-        );
+        await insertReservations(trx, input.branch, input.orderId, input.items, mode, state);
         for (const [i, row] of rows.entries()) {
-          await stockEvent(
-            trx,
-            ctx,
-            mode === 'saga' ? 'StockReserved' : 'StockFrozen',
-            input.branch,
-            input.orderId,
-            input.items[i].quantity,
-            row,
-          );
+          await stockEvent(trx, ctx, event, input.branch, input.orderId, input.items[i].quantity, row);
         }
         return input.items;
       },
@@ -100,45 +108,31 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
   }
 
   /** Moves what the branch reserved from one column to another and records the new reservation state. */
-  async function settle(
-    trx: Knex.Transaction,
-    ctx: CallContext,
-    branch: BranchKey,
-    expected: ReservationState,
-    next: ReservationState,
-    from: StockColumn,
-    to: StockColumn,
-    eventType: string,
-    reason: string,
-  ): Promise<void> {
-    const reservations = await reservationsOf(trx, branch, true);
-    for (const r of reservations) {
-      if (r.state !== expected)
-        throw new Error(
-          `reservation ${branch.txId}/${branch.branchId}/${r.sku} is ${r.state}, expected ${expected}`,
-        );
-      const row = await moveStock(trx, r.sku, r.quantity, from, to);
-      if (!row) throw new Error(`stock of ${r.sku} has fewer than ${r.quantity} ${from} units to move back`);
-      await stockEvent(trx, ctx, eventType, branch, r.orderId, r.quantity, row, reason);
-    }
-    await setReservationState(trx, branch, next);
-  }
+  const settle = settleRpcs(
+    db,
+    SETTLE,
+    async ({ trx, ctx, branch, reason }, { expected, next, from, to, event }) => {
+      const reservations = await reservationsOf(trx, branch, true);
+      for (const r of reservations) {
+        if (r.state !== expected)
+          throw new Error(
+            `reservation ${branch.txId}/${branch.branchId}/${r.sku} is ${r.state}, expected ${expected}`,
+          );
+        const row = await moveStock(trx, r.sku, r.quantity, from, to);
+        if (!row)
+          throw new Error(`stock of ${r.sku} has fewer than ${r.quantity} ${from} units to move back`);
+        await stockEvent(trx, ctx, event, branch, r.orderId, r.quantity, row, reason);
+      }
+      await setReservationState(trx, branch, next);
+    },
+  );
 
   return {
     Reserve: (request, ctx) => reserve(validateReserve(request), ctx, 'saga'),
     TryReserve: (request, ctx) => reserve(validateReserve(request), ctx, 'tcc'),
-    Release: (request, ctx) =>
-      branchCall(db, request, 'compensate', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'RESERVED', 'RELEASED', 'sold', 'available', 'StockReleased', reason),
-      ),
-    ConfirmReserve: (request, ctx) =>
-      branchCall(db, request, 'confirm', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'FROZEN', 'CONFIRMED', 'frozen', 'sold', 'StockConfirmed', reason),
-      ),
-    CancelReserve: (request, ctx) =>
-      branchCall(db, request, 'cancel', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'FROZEN', 'CANCELLED', 'frozen', 'available', 'StockUnfrozen', reason),
-      ),
+    Release: settle.compensate,
+    ConfirmReserve: settle.confirm,
+    CancelReserve: settle.cancel,
 
     GetStock: async (request) => {
       const skus = validateGetStock(request);

@@ -1,26 +1,43 @@
-/** The common shape of compensate / confirm / cancel handlers: validate the BranchRequest, run the barrier. */
+/**
+ * What the participants (inventory, coupon, payment) share: the barrier op of each mode's forward call, and the
+ * compensate / confirm / cancel RPCs, table-driven (each service says per op what moves and writes the body once).
+ */
 import type { Knex } from 'knex';
 import type { BranchRequest__Output } from '../../proto/gen/dtx/v1/BranchRequest';
 import type { BranchResult } from '../../proto/gen/dtx/v1/BranchResult';
-import { withBarrier, type BarrierOp, type BranchKey } from '../barrier';
+import type { TxMode } from '../../workflows/names';
+import { withBarrier, type BranchKey } from '../barrier';
+import type { CallContext } from '../rpc/server';
 import { requireBranch, text } from './validate';
 
-/** Runs `apply` under the barrier for `op` (only when the barrier says APPLIED) and answers a BranchResult. */
-export async function branchCall(
+/** The barrier op of a mode's forward call. */
+export const FORWARD_OP: Record<TxMode, 'action' | 'try'> = { saga: 'action', tcc: 'try' };
+
+export type SettleOp = 'compensate' | 'confirm' | 'cancel';
+export type SettleRpc = (request: BranchRequest__Output, ctx: CallContext) => Promise<BranchResult>;
+
+/** What a settle body gets: its transaction, the call, the branch and the reason the caller gave. */
+export interface Settling {
+  trx: Knex.Transaction;
+  ctx: CallContext;
+  branch: BranchKey;
+  reason: string;
+}
+
+/** The three settle RPCs: validate the BranchRequest, then `apply` the op's row of `table` when the barrier says APPLIED. */
+export function settleRpcs<Step>(
   db: Knex,
-  request: BranchRequest__Output,
-  op: Extract<BarrierOp, 'compensate' | 'confirm' | 'cancel'>,
-  apply: (trx: Knex.Transaction, branch: BranchKey, reason: string) => Promise<void>,
-): Promise<BranchResult> {
-  const branch = requireBranch(request.branch);
-  const reason = text(request.reason, 'reason');
-  const { outcome } = await withBarrier(
-    db,
-    branch,
-    op,
-    reason,
-    (trx) => apply(trx, branch, reason),
-    () => Promise.resolve(),
-  );
-  return { branch, outcome };
+  table: Record<SettleOp, Step>,
+  apply: (settling: Settling, step: Step) => Promise<void>,
+): Record<SettleOp, SettleRpc> {
+  const rpc =
+    (op: SettleOp): SettleRpc =>
+    async (request, ctx) => {
+      const branch = requireBranch(request.branch);
+      const reason = text(request.reason, 'reason');
+      const applied = (trx: Knex.Transaction) => apply({ trx, ctx, branch, reason }, table[op]);
+      const { outcome } = await withBarrier(db, branch, op, reason, applied, () => Promise.resolve());
+      return { branch, outcome };
+    };
+  return { compensate: rpc('compensate'), confirm: rpc('confirm'), cancel: rpc('cancel') };
 }

@@ -3,8 +3,9 @@ import type { Knex } from 'knex';
 import type { PaymentResult } from '../../proto/gen/dtx/v1/PaymentResult';
 import type { PaymentServiceHandlers } from '../../proto/gen/dtx/v1/PaymentService';
 import type { Wallet__Output } from '../../proto/gen/dtx/v1/Wallet';
+import type { TxMode } from '../../workflows/names';
 import { withBarrier, type BranchKey } from '../barrier';
-import { branchCall } from '../lib/branch';
+import { FORWARD_OP, settleRpcs, type SettleOp } from '../lib/branch';
 import { emitEvent } from '../lib/events';
 import { BusinessRejectionError, InvalidArgumentError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
@@ -15,6 +16,7 @@ import {
   findWallet,
   insertPayment,
   setPaymentState,
+  type PaymentKind,
   type PaymentState,
 } from './store';
 import { validateCredit, validateGetWallet, validatePayment, type ValidPayment } from './validate';
@@ -41,6 +43,24 @@ function walletEvent(
   });
 }
 
+type Deltas = (amount: number) => [balance: number, frozen: number];
+
+/** Charge (saga) and TryFreeze (tcc): the (balance, frozen) deltas, the payment's kind and state, the event. */
+const PAY: Record<TxMode, { deltas: Deltas; kind: PaymentKind; state: PaymentState; event: string }> = {
+  saga: { deltas: (a) => [-a, 0], kind: 'CHARGE', state: 'CHARGED', event: 'PaymentCharged' },
+  tcc: { deltas: (a) => [-a, a], kind: 'FREEZE', state: 'FROZEN', event: 'PaymentFrozen' },
+};
+
+/** Refund, Confirm, Cancel: the payment's state before and after, the (balance, frozen) deltas, the event. */
+const SETTLE: Record<
+  SettleOp,
+  { expected: PaymentState; next: PaymentState; deltas: Deltas; event: string }
+> = {
+  compensate: { expected: 'CHARGED', next: 'REFUNDED', deltas: (a) => [a, 0], event: 'PaymentRefunded' },
+  confirm: { expected: 'FROZEN', next: 'CONFIRMED', deltas: (a) => [0, -a], event: 'PaymentConfirmed' },
+  cancel: { expected: 'FROZEN', next: 'CANCELLED', deltas: (a) => [a, -a], event: 'PaymentUnfrozen' },
+};
+
 export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
   async function requireWallet(trx: Knex, customerId: string): Promise<Wallet__Output> {
     const wallet = await findWallet(trx, customerId);
@@ -48,20 +68,16 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
     return wallet;
   }
 
-  /** Charge (saga: balance -= amount) or TryFreeze (tcc: balance -> frozen). */
-  async function pay(input: ValidPayment, ctx: CallContext, mode: 'saga' | 'tcc'): Promise<PaymentResult> {
+  /** Takes the amount from the balance (spent, or frozen for the mode) under the barrier. */
+  async function pay(input: ValidPayment, ctx: CallContext, mode: TxMode): Promise<PaymentResult> {
+    const { deltas, kind, state, event } = PAY[mode];
     const { outcome, value } = await withBarrier(
       db,
       input.branch,
-      mode === 'saga' ? 'action' : 'try',
+      FORWARD_OP[mode],
       '',
       async (trx) => {
-        const wallet = await adjustWallet(
-          trx,
-          input.customerId,
-          -input.amount,
-          mode === 'saga' ? 0 : input.amount,
-        );
+        const wallet = await adjustWallet(trx, input.customerId, ...deltas(input.amount));
         if (!wallet) {
           const existing = await requireWallet(trx, input.customerId);
           throw new BusinessRejectionError(
@@ -72,19 +88,11 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
         await insertPayment(trx, input.branch, {
           customerId: input.customerId,
           orderId: input.orderId,
-          kind: mode === 'saga' ? 'CHARGE' : 'FREEZE',
+          kind,
           amount: input.amount,
-          state: mode === 'saga' ? 'CHARGED' : 'FROZEN',
+          state,
         });
-        await walletEvent(
-          trx,
-          ctx,
-          mode === 'saga' ? 'PaymentCharged' : 'PaymentFrozen',
-          input.branch,
-          input.orderId,
-          input.amount,
-          wallet,
-        );
+        await walletEvent(trx, ctx, event, input.branch, input.orderId, input.amount, wallet);
         return wallet;
       },
       (trx) => requireWallet(trx, input.customerId),
@@ -93,45 +101,30 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
   }
 
   /** Settles what a branch's payment holds: expected state -> next, moving money by (balance, frozen) deltas. */
-  async function settle(
-    trx: Knex.Transaction,
-    ctx: CallContext,
-    branch: BranchKey,
-    expected: PaymentState,
-    next: PaymentState,
-    deltas: (amount: number) => [number, number],
-    eventType: string,
-    reason: string,
-  ): Promise<void> {
-    const payment = await findPayment(trx, branch, true);
-    if (!payment || payment.state !== expected) {
-      throw new Error(
-        `payment of ${branch.txId}/${branch.branchId} is ${payment?.state ?? 'missing'}, expected ${expected}`,
-      );
-    }
-    const [balanceDelta, frozenDelta] = deltas(payment.amount);
-    const wallet = await adjustWallet(trx, payment.customerId, balanceDelta, frozenDelta);
-    if (!wallet)
-      throw new Error(`wallet ${payment.customerId} cannot settle ${payment.amount} (${eventType})`);
-    await setPaymentState(trx, branch, next, reason);
-    await walletEvent(trx, ctx, eventType, branch, payment.orderId, payment.amount, wallet, reason);
-  }
+  const settle = settleRpcs(
+    db,
+    SETTLE,
+    async ({ trx, ctx, branch, reason }, { expected, next, deltas, event }) => {
+      const payment = await findPayment(trx, branch, true);
+      if (!payment || payment.state !== expected) {
+        throw new Error(
+          `payment of ${branch.txId}/${branch.branchId} is ${payment?.state ?? 'missing'}, expected ${expected}`,
+        );
+      }
+      const [balanceDelta, frozenDelta] = deltas(payment.amount);
+      const wallet = await adjustWallet(trx, payment.customerId, balanceDelta, frozenDelta);
+      if (!wallet) throw new Error(`wallet ${payment.customerId} cannot settle ${payment.amount} (${event})`);
+      await setPaymentState(trx, branch, next, reason);
+      await walletEvent(trx, ctx, event, branch, payment.orderId, payment.amount, wallet, reason);
+    },
+  );
 
   return {
     Charge: (request, ctx) => pay(validatePayment(request), ctx, 'saga'),
     TryFreeze: (request, ctx) => pay(validatePayment(request), ctx, 'tcc'),
-    Refund: (request, ctx) =>
-      branchCall(db, request, 'compensate', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'CHARGED', 'REFUNDED', (a) => [a, 0], 'PaymentRefunded', reason),
-      ),
-    Confirm: (request, ctx) =>
-      branchCall(db, request, 'confirm', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'FROZEN', 'CONFIRMED', (a) => [0, -a], 'PaymentConfirmed', reason),
-      ),
-    Cancel: (request, ctx) =>
-      branchCall(db, request, 'cancel', (trx, branch, reason) =>
-        settle(trx, ctx, branch, 'FROZEN', 'CANCELLED', (a) => [a, -a], 'PaymentUnfrozen', reason),
-      ),
+    Refund: settle.compensate,
+    Confirm: settle.confirm,
+    Cancel: settle.cancel,
     GetWallet: async (request) => requireWallet(db, validateGetWallet(request)),
     Credit: async (request, ctx) => {
       const input = validateCredit(request);
