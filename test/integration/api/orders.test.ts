@@ -392,7 +392,16 @@ describe('auth and health', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ready');
     expect(ready.body.checks.map((c: { name: string }) => c.name).sort()).toEqual(
-      ['db:coupon', 'db:inventory', 'db:order', 'db:payment', 'db:timeline', 'kafka', 'temporal'].sort(),
+      [
+        'db:api',
+        'db:coupon',
+        'db:inventory',
+        'db:order',
+        'db:payment',
+        'db:timeline',
+        'kafka',
+        'temporal',
+      ].sort(),
     );
     expect(ready.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
 
