@@ -46,7 +46,6 @@ export const STEPS = {
   payment: 'payment',
   confirm: 'confirm',
 } as const;
-export type StepName = (typeof STEPS)[keyof typeof STEPS];
 
 /** Barrier ops (docs/design.md): saga action/compensate, TCC try/confirm/cancel. */
 export const BARRIER_OPS = ['action', 'compensate', 'try', 'confirm', 'cancel'] as const;
