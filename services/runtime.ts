@@ -73,6 +73,7 @@ export async function startService(
       faults,
       logger,
       healthIntervalMs: options.healthIntervalMs,
+      security: config.grpc,
     });
 
     const cleanupEvery = options.cleanupIntervalMs ?? 3_600_000;

@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import { service as healthService } from 'grpc-health-check';
 import type { Config } from '../common/config';
 import { temporalConnectionOptions } from '../common/temporal';
+import { channelCredentials } from '../services/rpc/clients';
 
 const PROBE_DEADLINE_MS = 2_000;
 /** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW (@temporalio/proto is not a direct dependency). */
@@ -28,9 +29,15 @@ const HealthClientConstructor = grpc.makeGenericClientConstructor(healthService,
   credentials: grpc.ChannelCredentials,
 ) => HealthClient;
 
-/** True when the gRPC server at `address` reports SERVING (grpc.health.v1, the overall status ''). */
-export function grpcServing(address: string): Promise<boolean> {
-  const client = new HealthClientConstructor(address, grpc.credentials.createInsecure());
+/**
+ * True when the gRPC server at `address` reports SERVING (grpc.health.v1, the overall status ''); over TLS when the
+ * services serve TLS (DTX_GRPC_TLS_*).
+ */
+export function grpcServing(
+  address: string,
+  credentials: grpc.ChannelCredentials = channelCredentials(),
+): Promise<boolean> {
+  const client = new HealthClientConstructor(address, credentials);
   return new Promise<boolean>((resolve) => {
     client.check({ service: '' }, { deadline: Date.now() + PROBE_DEADLINE_MS }, (error, response) => {
       resolve(!error && (response?.status === 'SERVING' || response?.status === 1));

@@ -1,14 +1,16 @@
 /**
  * gRPC clients of the four dtx services, written once for every caller (activities, API, CLI, tests).
  *
- *   const clients = createServiceClients();                       // addresses from config
+ *   const clients = createServiceClients();                       // addresses and security from config
  *   const result = await call(clients.inventory, 'reserve', request, { deadlineMs: 5000, txId });
  *   clients.close();
  *
- * Failures reject with the grpc-js ServiceError; read it with describeGrpcError (./errors).
+ * Failures reject with the grpc-js ServiceError; read it with describeGrpcError (./errors). With TLS configured
+ * (DTX_GRPC_TLS_*) every channel is TLS; with DTX_ADMIN_TOKEN the admin calls carry it (ADMIN_METHODS).
  */
+import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { loadConfig, type ServiceName } from '../../common/config';
+import { loadConfig, type GrpcSecurity, type ServiceName } from '../../common/config';
 import type { CouponServiceClient } from '../../proto/gen/dtx/v1/CouponService';
 import type { InventoryServiceClient } from '../../proto/gen/dtx/v1/InventoryService';
 import type { OrderServiceClient } from '../../proto/gen/dtx/v1/OrderService';
@@ -17,8 +19,50 @@ import { dtxV1 } from './protos';
 
 export { describeGrpcError, type GrpcErrorDescription } from './errors';
 
-/** Metadata keys the services read for logs and event headers. */
-export const CALL_METADATA = { txId: 'dtx-tx-id', traceparent: 'traceparent' } as const;
+/** Metadata keys the services read: logs and event headers, and the admin token (also `authorization: Bearer`). */
+export const CALL_METADATA = {
+  txId: 'dtx-tx-id',
+  traceparent: 'traceparent',
+  adminToken: 'x-dtx-admin-token',
+} as const;
+
+/**
+ * The admin RPCs: seed and operator data changes, outside any transaction (money and stock appear or vanish). With
+ * DTX_ADMIN_TOKEN set the services require the token on these; the transactions' RPCs never need it.
+ */
+export const ADMIN_METHODS: Record<ServiceName, readonly string[]> = {
+  order: [],
+  inventory: ['UpsertProduct', 'SetStock'],
+  coupon: ['IssueCoupon'],
+  payment: ['Credit'],
+};
+const ADMIN_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(ADMIN_METHODS).flat());
+
+/** Channel credentials for the services: plaintext, TLS, or mutual TLS (GrpcSecurity.tls). */
+export function channelCredentials(security: GrpcSecurity = loadConfig().grpc): grpc.ChannelCredentials {
+  const tls = security.tls;
+  if (tls === undefined) return grpc.credentials.createInsecure();
+  if (tls.caPath === undefined) return grpc.credentials.createSsl();
+  return grpc.credentials.createSsl(
+    fs.readFileSync(tls.caPath),
+    fs.readFileSync(tls.keyPath),
+    fs.readFileSync(tls.certPath),
+  );
+}
+
+/** Adds the admin token to admin calls only (a business call never carries it). */
+function adminTokenInterceptor(token: string): grpc.Interceptor {
+  return (options, nextCall) => {
+    const method = options.method_definition.path.slice(options.method_definition.path.lastIndexOf('/') + 1);
+    if (!ADMIN_METHOD_NAMES.has(method)) return new grpc.InterceptingCall(nextCall(options));
+    return new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
+  };
+}
 
 export interface ServiceClients {
   order: OrderServiceClient;
@@ -29,12 +73,23 @@ export interface ServiceClients {
   close(): void;
 }
 
-/** One client per service; pass addresses to point at test servers (e.g. `127.0.0.1:<bound port>`). */
+/**
+ * One client per service; pass addresses to point at test servers (e.g. `127.0.0.1:<bound port>`). Security (TLS,
+ * the admin token) comes from config unless given.
+ */
 export function createServiceClients(
   addresses: Record<ServiceName, string> = loadConfig().serviceAddresses,
-  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
-  options: grpc.ClientOptions = {},
+  security: GrpcSecurity = loadConfig().grpc,
+  clientOptions: grpc.ClientOptions = {},
 ): ServiceClients {
+  const credentials = channelCredentials(security);
+  const options: grpc.ClientOptions =
+    security.adminToken === undefined
+      ? clientOptions
+      : {
+          ...clientOptions,
+          interceptors: [...(clientOptions.interceptors ?? []), adminTokenInterceptor(security.adminToken)],
+        };
   const v1 = dtxV1();
   const order = new v1.OrderService(addresses.order, credentials, options);
   const inventory = new v1.InventoryService(addresses.inventory, credentials, options);

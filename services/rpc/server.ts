@@ -2,14 +2,19 @@
  * One gRPC server bootstrap for any dtx service: binds the address, registers grpc.health.v1.Health (SERVING only
  * while the database answers) and wraps every handler in the one interceptor-like place that does logging with
  * tx_id, fault injection, the server-side deadline check and error mapping. Graceful shutdown drains calls.
+ *
+ * Security (config.grpc, off by default): TLS or mutual TLS on the port, and the admin token that the admin RPCs
+ * (clients.ts: ADMIN_METHODS) require when DTX_ADMIN_TOKEN is set.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { ServiceName } from '../../common/config';
-import { CALL_METADATA } from './clients';
+import { loadConfig, type GrpcSecurity, type ServiceName } from '../../common/config';
+import { ADMIN_METHODS, CALL_METADATA } from './clients';
 import { toGrpcStatus } from './errors';
 import { faultsFor, fires, parseFaults, type FaultRule } from './faults';
 import { GRPC_SERVICE_NAMES, serviceDefinition } from './protos';
@@ -46,6 +51,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** How often the database is pinged for the health status (default 5 s). */
   healthIntervalMs?: number;
+  /** TLS and the admin token; default from config (DTX_GRPC_TLS_*, DTX_ADMIN_TOKEN). */
+  security?: GrpcSecurity;
 }
 
 export interface RunningGrpcServer {
@@ -68,8 +75,35 @@ function metadataString(metadata: grpc.Metadata, key: string): string | undefine
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A fault-injected failure (not a handler error). */
-class InjectedFault extends Error {
+/** Server credentials: plaintext, TLS, or mutual TLS (client certificates signed by the CA required). */
+function serverCredentials(security: GrpcSecurity): grpc.ServerCredentials {
+  const tls = security.tls;
+  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
+  const ca = tls.caPath === undefined ? null : fs.readFileSync(tls.caPath);
+  return grpc.ServerCredentials.createSsl(
+    ca,
+    [{ cert_chain: fs.readFileSync(tls.certPath), private_key: fs.readFileSync(tls.keyPath) }],
+    ca !== null,
+  );
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** Checks an admin call's token (`authorization: Bearer` or `x-dtx-admin-token`); constant time in its content. */
+function adminTokenCheck(token: string): (metadata: grpc.Metadata) => boolean {
+  const expected = digest(token);
+  return (metadata) => {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(metadataString(metadata, 'authorization') ?? '');
+    const presented = bearer?.[1] ?? metadataString(metadata, CALL_METADATA.adminToken);
+    return presented !== undefined && timingSafeEqual(digest(presented), expected);
+  };
+}
+
+/**
+ * A call refused by the wrapper, not by its handler: a fault injected, a deadline passed, an admin call without the
+ * token.
+ */
+class WrapperRefusal extends Error {
   constructor(
     readonly code: grpc.status,
     message: string,
@@ -84,6 +118,8 @@ function wrapHandler(
   impl: UnaryImpl<never, unknown>,
   rules: FaultRule[],
   base: Logger,
+  /** Set for an admin RPC when a token is configured: false refuses the call before anything runs. */
+  authorized?: (metadata: grpc.Metadata) => boolean,
 ): grpc.handleUnaryCall<unknown, unknown> {
   const faults = faultsFor(rules, service, method);
   return (call, callback) => {
@@ -102,18 +138,25 @@ function wrapHandler(
     };
 
     const run = async (): Promise<unknown> => {
+      if (authorized !== undefined && !authorized(call.metadata)) {
+        throw new WrapperRefusal(
+          grpc.status.UNAUTHENTICATED,
+          `${method} is an admin RPC: it needs the admin token (DTX_ADMIN_TOKEN) in the authorization: Bearer ` +
+            'or x-dtx-admin-token metadata',
+        );
+      }
       for (const fault of faults) {
         if (fault.kind === 'delay' && fires(fault)) {
           log.warn({ fault: 'delay', ms: fault.ms }, 'fault injection: delaying call');
           await sleep(fault.ms);
         }
         if (fault.kind === 'fail' && fires(fault)) {
-          throw new InjectedFault(fault.code, `fault injection: ${fault.codeName}`);
+          throw new WrapperRefusal(fault.code, `fault injection: ${fault.codeName}`);
         }
       }
       const deadline = deadlineMs(call);
       if (call.cancelled || deadline <= Date.now()) {
-        throw new InjectedFault(
+        throw new WrapperRefusal(
           grpc.status.DEADLINE_EXCEEDED,
           'deadline passed before the call started; nothing done',
         );
@@ -123,7 +166,7 @@ function wrapHandler(
       if (lose) {
         log.warn({ fault: 'lose-response' }, 'fault injection: committed, dropping the response');
         if (Number.isFinite(deadline)) await sleep(Math.max(0, deadline - Date.now()) + 50);
-        throw new InjectedFault(grpc.status.UNAVAILABLE, 'fault injection: response lost');
+        throw new WrapperRefusal(grpc.status.UNAVAILABLE, 'fault injection: response lost');
       }
       return response;
     };
@@ -135,7 +178,7 @@ function wrapHandler(
       },
       (err: unknown) => {
         const ms = Date.now() - started;
-        if (err instanceof InjectedFault) {
+        if (err instanceof WrapperRefusal) {
           log.warn({ ms, code: grpc.status[err.code] }, err.message);
           callback({ code: err.code, details: err.message });
           return;
@@ -204,6 +247,8 @@ function watchHealth(
 /** Starts a gRPC server for one service and resolves once it is bound. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { service, logger } = options;
+  const security = options.security ?? loadConfig().grpc;
+  const adminCheck = security.adminToken === undefined ? undefined : adminTokenCheck(security.adminToken);
   const definition = serviceDefinition(service);
   const methods = Object.keys(definition);
   const rules = parseFaults(options.faults, (s) => Object.keys(serviceDefinition(s)));
@@ -213,7 +258,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   for (const method of methods) {
     const impl = options.handlers[method];
     if (!impl) throw new Error(`${service}: no handler for ${method}`);
-    implementation[method] = wrapHandler(service, method, impl, rules, logger);
+    const authorized = ADMIN_METHODS[service].includes(method) ? adminCheck : undefined;
+    implementation[method] = wrapHandler(service, method, impl, rules, logger, authorized);
   }
 
   const server = new grpc.Server();
@@ -223,14 +269,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   health.addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(options.address, serverCredentials(security), (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });
   const host = options.address.slice(0, options.address.lastIndexOf(':'));
   const address = `${host}:${port}`;
   const stopHealth = watchHealth(health, grpcName, options.db, options.healthIntervalMs ?? 5000, logger);
-  logger.info({ address }, `${service} service listening`);
+  logger.info(
+    { address, tls: security.tls === undefined ? 'off' : security.tls.caPath ? 'mutual' : 'on' },
+    `${service} service listening`,
+  );
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = 10_000): Promise<void> => {
