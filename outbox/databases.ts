@@ -33,7 +33,12 @@ export function openOutboxDatabases(
     url,
     db: knex({
       client: 'pg',
-      connection: { connectionString: url, application_name: options.applicationName ?? 'dtx-outbox' },
+      connection: {
+        connectionString: url,
+        application_name: options.applicationName ?? 'dtx-outbox',
+        // short queries only: JIT compilation (100+ ms when a misestimate crosses jit_above_cost) never pays here
+        options: '-c jit=off',
+      },
       pool: { min: 0, max: options.poolMax ?? 4 },
       acquireConnectionTimeout: 10_000,
       log,

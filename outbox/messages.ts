@@ -12,6 +12,8 @@ export const EVENT_HEADERS = {
   txId: 'tx-id',
   traceparent: 'traceparent',
   occurredAt: 'occurred-at',
+  /** The aggregate's position (outbox.aggregate_version): consumers drop an event older than one they applied. */
+  aggregateVersion: 'aggregate-version',
 } as const;
 
 function headerValue(value: unknown): string {
@@ -31,6 +33,8 @@ export function toKafkaMessage(row: OutboxRow): Message {
     [EVENT_HEADERS.aggregateId]: row.aggregateId,
     [EVENT_HEADERS.occurredAt]: row.createdAt.toISOString(),
   });
+  // version 0 = written without an aggregate row (no position to compare): no header
+  if (row.aggregateVersion !== '0') headers[EVENT_HEADERS.aggregateVersion] = row.aggregateVersion;
   return { key: row.aggregateId, value: row.payloadJson, headers };
 }
 
@@ -52,7 +56,7 @@ export function toTopicMessages(
   return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** Rows split per aggregate, each group in commit order (input must already be in (txid, seq) order). */
+/** Rows split per aggregate, each group in the input order (the claim returns each aggregate's rows in delivery order). */
 export function groupByAggregate(rows: OutboxRow[]): OutboxRow[][] {
   const groups = new Map<string, OutboxRow[]>();
   for (const row of rows) {

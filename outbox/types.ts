@@ -10,6 +10,8 @@ export interface OutboxRow {
   txid: string;
   aggregateType: string;
   aggregateId: string;
+  /** int8 as a string; '0' for rows written without one (docs/design.md, outbox ordering). */
+  aggregateVersion: string;
   eventType: string;
   /** The jsonb payload as JSON text (sent as is: no parse/stringify round trip). */
   payloadJson: string;

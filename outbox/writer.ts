@@ -10,6 +10,12 @@ export interface DomainEvent {
   payload: Record<string, unknown>;
   /** tx-id, traceparent, ... (strings only: they become Kafka headers). */
   headers?: Record<string, string>;
+  /**
+   * The aggregate row's version after this transaction's change (bumped in the same UPDATE, so taken under the row
+   * lock, in commit order): the relay delivers each aggregate's events in this order. One bump per event. Omitted
+   * (0) only by writers without an aggregate row; their rows keep (txid, seq) order.
+   */
+  aggregateVersion?: number;
 }
 
 /** Inserts the event row and NOTIFYs the relay; both take effect only if `trx` commits. Returns the event id. */
@@ -21,6 +27,7 @@ export async function appendEvent(trx: Knex.Transaction, event: DomainEvent): Pr
       event_type: event.eventType,
       payload: JSON.stringify(event.payload),
       headers: JSON.stringify(event.headers ?? {}),
+      aggregate_version: event.aggregateVersion ?? 0,
     })
     .returning<{ id: string }[]>('id');
   // NOTIFY is transactional: delivered at commit, dropped on rollback; the payload names the database's aggregate.

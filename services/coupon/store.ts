@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Coupon } from '../../proto/gen/dtx/v1/Coupon';
 import type { BranchKey } from '../barrier';
+import { noteAggregateVersion } from '../lib/events';
 import { toIso, toNumber } from '../lib/values';
 import type { CouponTerms } from './discount';
 
@@ -79,11 +80,11 @@ export async function findCoupon(db: Knex, code: string, lock = false): Promise<
   return row ? toRecord(row) : undefined;
 }
 
-/** Inserts a new coupon; false when the code exists (nothing written). */
+/** Inserts a new coupon (its first version is noted for its event); false when the code exists (nothing written). */
 export async function insertCoupon(trx: Knex.Transaction, t: CouponTerms): Promise<boolean> {
-  const result = await trx.raw<{ rowCount: number }>(
+  const result = await trx.raw<{ rows: { version: string }[] }>(
     `insert into coupons (code, owner_customer_id, discount_type, amount_off, percent_off, max_discount, min_order_amount, expires_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (code) do nothing`,
+     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (code) do nothing returning version`,
     [
       t.code,
       t.ownerCustomerId,
@@ -95,10 +96,15 @@ export async function insertCoupon(trx: Knex.Transaction, t: CouponTerms): Promi
       t.expiresAt === undefined ? null : new Date(t.expiresAt),
     ],
   );
-  return result.rowCount === 1;
+  if (result.rows.length !== 1) return false;
+  noteAggregateVersion(trx, 'coupon', t.code, result.rows[0].version);
+  return true;
 }
 
-/** Moves a coupon between states, only from the expected state (and holder); false when it was not there. */
+/**
+ * Moves a coupon between states, only from the expected state (and holder); false when it was not there. The move
+ * bumps the coupon's version (noted for the event of the change).
+ */
 export async function transition(
   trx: Knex.Transaction,
   code: string,
@@ -107,9 +113,9 @@ export async function transition(
   holder: { txId: string; branchId: string; orderId: string } | null,
   expectedTxId?: string,
 ): Promise<boolean> {
-  const result = await trx.raw<{ rowCount: number }>(
-    `update coupons set state = ?, tx_id = ?, branch_id = ?, order_id = ?, updated_at = now()
-      where code = ? and state = ?${expectedTxId !== undefined ? ' and tx_id = ?' : ''}`,
+  const result = await trx.raw<{ rows: { version: string }[] }>(
+    `update coupons set state = ?, tx_id = ?, branch_id = ?, order_id = ?, version = version + 1, updated_at = now()
+      where code = ? and state = ?${expectedTxId !== undefined ? ' and tx_id = ?' : ''} returning version`,
     [
       to,
       holder?.txId ?? null,
@@ -120,7 +126,9 @@ export async function transition(
       ...(expectedTxId !== undefined ? [expectedTxId] : []),
     ],
   );
-  return result.rowCount === 1;
+  if (result.rows.length !== 1) return false;
+  noteAggregateVersion(trx, 'coupon', code, result.rows[0].version);
+  return true;
 }
 
 export async function insertHold(

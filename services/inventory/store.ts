@@ -1,6 +1,7 @@
 /** SQL of the inventory service (dtx_inventory); every function runs in the caller's transaction or knex. */
 import type { Knex } from 'knex';
 import { BusinessRejectionError, NotFoundError } from '../rpc/errors';
+import { noteAggregateVersion } from '../lib/events';
 import { toNumber } from '../lib/values';
 import type { BranchKey } from '../barrier';
 import type { Item } from './validate';
@@ -36,6 +37,16 @@ interface RawStock {
   sold: string;
 }
 
+/** A changed stock row: its version (bumped in the same UPDATE) is noted for the event of the change. */
+interface ChangedStock extends RawStock {
+  version: string;
+}
+
+function changed(trx: Knex.Transaction, row: ChangedStock): StockRow {
+  noteAggregateVersion(trx, 'inventory', row.sku, row.version);
+  return toStock(row);
+}
+
 const toStock = (row: RawStock): StockRow => ({
   sku: row.sku,
   available: toNumber(row.available),
@@ -68,12 +79,12 @@ export async function moveStock(
   from: StockColumn,
   to: StockColumn,
 ): Promise<StockRow | undefined> {
-  const result = await trx.raw<{ rows: RawStock[] }>(
-    `update stock set ${from} = ${from} - ?, ${to} = ${to} + ?, updated_at = now()
-      where sku = ? and ${from} >= ? returning sku, available, frozen, sold`,
+  const result = await trx.raw<{ rows: ChangedStock[] }>(
+    `update stock set ${from} = ${from} - ?, ${to} = ${to} + ?, version = version + 1, updated_at = now()
+      where sku = ? and ${from} >= ? returning sku, available, frozen, sold, version`,
     [quantity, quantity, sku, quantity],
   );
-  return result.rows[0] ? toStock(result.rows[0]) : undefined;
+  return result.rows[0] ? changed(trx, result.rows[0]) : undefined;
 }
 
 /** Takes every item from `available` into `to`, in the given (SKU-sorted) order; all or nothing (INSUFFICIENT_STOCK). */
@@ -146,7 +157,10 @@ export async function stockOf(db: Knex, skus: string[]): Promise<StockRow[]> {
   return rows.map(toStock);
 }
 
-/** Creates or updates a product (and its empty stock row); returns whether anything changed. */
+/**
+ * Creates or updates a product (and its empty stock row); returns whether anything changed. A change also bumps the
+ * stock row's version: the SKU's events (product and stock) share one aggregate, ordered by that row.
+ */
 export async function upsertProduct(trx: Knex.Transaction, product: ProductRow): Promise<boolean> {
   const result = await trx.raw<{ rowCount: number }>(
     `insert into products (sku, name, unit_price) values (?, ?, ?)
@@ -154,8 +168,18 @@ export async function upsertProduct(trx: Knex.Transaction, product: ProductRow):
        where products.name is distinct from excluded.name or products.unit_price is distinct from excluded.unit_price`,
     [product.sku, product.name, product.unitPrice],
   );
-  await trx.raw(`insert into stock (sku) values (?) on conflict (sku) do nothing`, [product.sku]);
-  return result.rowCount === 1;
+  if (result.rowCount !== 1) {
+    await trx.raw(`insert into stock (sku) values (?) on conflict (sku) do nothing`, [product.sku]);
+    return false;
+  }
+  const stock = await trx.raw<{ rows: ChangedStock[] }>(
+    `insert into stock (sku) values (?)
+     on conflict (sku) do update set version = stock.version + 1, updated_at = now()
+     returning sku, available, frozen, sold, version`,
+    [product.sku],
+  );
+  changed(trx, stock.rows[0]);
+  return true;
 }
 
 /** Sets `available` of a SKU; returns the row and whether it changed (NotFoundError for an unknown SKU). */
@@ -170,9 +194,10 @@ export async function setAvailable(
     .first('sku', 'available', 'frozen', 'sold');
   if (!current) throw new NotFoundError('sku', sku);
   if (toNumber(current.available) === available) return { row: toStock(current), changed: false };
-  const result = await trx.raw<{ rows: RawStock[] }>(
-    `update stock set available = ?, updated_at = now() where sku = ? returning sku, available, frozen, sold`,
+  const result = await trx.raw<{ rows: ChangedStock[] }>(
+    `update stock set available = ?, version = version + 1, updated_at = now() where sku = ?
+     returning sku, available, frozen, sold, version`,
     [available, sku],
   );
-  return { row: toStock(result.rows[0]), changed: true };
+  return { row: changed(trx, result.rows[0]), changed: true };
 }

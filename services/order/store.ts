@@ -1,6 +1,7 @@
 /** SQL of the order service (dtx_order). */
 import type { Knex } from 'knex';
 import type { Order } from '../../proto/gen/dtx/v1/Order';
+import { noteAggregateVersion } from '../lib/events';
 import { toIso, toNumber } from '../lib/values';
 import type { ValidCreateOrder } from './validate';
 
@@ -59,11 +60,14 @@ function toOrder(row: OrderRow, lines: LineRow[]): OrderRecord {
   };
 }
 
-/** Inserts the order and its lines; returns false (nothing written) when the order id is already taken. */
+/**
+ * Inserts the order and its lines (the order's first version is noted for its event); returns false (nothing written)
+ * when the order id is already taken.
+ */
 export async function insertOrder(trx: Knex.Transaction, input: ValidCreateOrder): Promise<boolean> {
-  const result = await trx.raw<{ rowCount: number }>(
+  const result = await trx.raw<{ rows: { version: string }[] }>(
     `insert into orders (order_id, customer_id, status, subtotal, discount, total, coupon_code, tx_mode, tx_id)
-     values (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?) on conflict (order_id) do nothing`,
+     values (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?) on conflict (order_id) do nothing returning version`,
     [
       input.orderId,
       input.customerId,
@@ -75,7 +79,8 @@ export async function insertOrder(trx: Knex.Transaction, input: ValidCreateOrder
       input.branch.txId,
     ],
   );
-  if (result.rowCount !== 1) return false;
+  if (result.rows.length !== 1) return false;
+  noteAggregateVersion(trx, 'order', input.orderId, result.rows[0].version);
   await trx('order_lines').insert(
     input.lines.map((l, i) => ({
       order_id: input.orderId,
@@ -98,15 +103,19 @@ export async function findOrder(db: Knex, orderId: string, lock = false): Promis
   return toOrder(row, lines);
 }
 
+/** Sets the order's status; bumps its version (noted for the event of the change). */
 export async function setStatus(
   trx: Knex.Transaction,
   orderId: string,
   status: OrderStatus,
   cancelReason = '',
 ): Promise<void> {
-  await trx('orders')
-    .where({ order_id: orderId })
-    .update({ status, cancel_reason: cancelReason, updated_at: trx.fn.now() });
+  const result = await trx.raw<{ rows: { version: string }[] }>(
+    `update orders set status = ?, cancel_reason = ?, version = version + 1, updated_at = now()
+     where order_id = ? returning version`,
+    [status, cancelReason, orderId],
+  );
+  if (result.rows.length === 1) noteAggregateVersion(trx, 'order', orderId, result.rows[0].version);
 }
 
 /** A customer's orders, newest first, after the given seq (keyset pagination); one extra row tells if more exist. */

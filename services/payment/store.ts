@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Wallet__Output } from '../../proto/gen/dtx/v1/Wallet';
 import type { BranchKey } from '../barrier';
+import { noteAggregateVersion } from '../lib/events';
 import { toNumber } from '../lib/values';
 
 export type PaymentKind = 'CHARGE' | 'FREEZE' | 'CREDIT';
@@ -19,6 +20,12 @@ export interface PaymentRecord {
   kind: PaymentKind;
   amount: number;
   state: PaymentState;
+}
+
+/** A changed wallet row: its version (bumped in the same statement) is noted for the event of the change. */
+function changed(trx: Knex.Transaction, row: WalletRow & { version: string }): Wallet__Output {
+  noteAggregateVersion(trx, 'payment', row.customer_id, row.version);
+  return toWallet(row);
 }
 
 const toWallet = (row: WalletRow): Wallet__Output => ({
@@ -44,13 +51,13 @@ export async function adjustWallet(
   delta: number,
   frozenDelta: number,
 ): Promise<Wallet__Output | undefined> {
-  const result = await trx.raw<{ rows: WalletRow[] }>(
-    `update wallets set balance = balance + ?, frozen = frozen + ?, updated_at = now()
+  const result = await trx.raw<{ rows: (WalletRow & { version: string })[] }>(
+    `update wallets set balance = balance + ?, frozen = frozen + ?, version = version + 1, updated_at = now()
       where customer_id = ? and balance + ? >= 0 and frozen + ? >= 0
-      returning customer_id, balance, frozen`,
+      returning customer_id, balance, frozen, version`,
     [delta, frozenDelta, customerId, delta, frozenDelta],
   );
-  return result.rows[0] ? toWallet(result.rows[0]) : undefined;
+  return result.rows[0] ? changed(trx, result.rows[0]) : undefined;
 }
 
 /** Credits a wallet, creating it on first credit; undefined when the balance would pass Number.MAX_SAFE_INTEGER. */
@@ -59,14 +66,15 @@ export async function creditWallet(
   customerId: string,
   amount: number,
 ): Promise<Wallet__Output | undefined> {
-  const result = await trx.raw<{ rows: WalletRow[] }>(
+  const result = await trx.raw<{ rows: (WalletRow & { version: string })[] }>(
     `insert into wallets (customer_id, balance) values (?, ?)
-     on conflict (customer_id) do update set balance = wallets.balance + excluded.balance, updated_at = now()
+     on conflict (customer_id) do update
+       set balance = wallets.balance + excluded.balance, version = wallets.version + 1, updated_at = now()
        where wallets.balance + excluded.balance <= 9007199254740991
-     returning customer_id, balance, frozen`,
+     returning customer_id, balance, frozen, version`,
     [customerId, amount],
   );
-  return result.rows[0] ? toWallet(result.rows[0]) : undefined;
+  return result.rows[0] ? changed(trx, result.rows[0]) : undefined;
 }
 
 export async function insertPayment(

@@ -18,7 +18,7 @@ import { loadConfig } from '../../common/config';
 import { createKafka } from '../../common/kafka';
 import { appendEvent } from '../../outbox/writer';
 import { ensureTopics, topicFor } from '../../outbox/topics';
-import { claimBatch, markSent } from '../../workers/relay/claim';
+import { ClaimSweep, claimBatch, markSent } from '../../workers/relay/claim';
 import { toTopicMessages } from '../../outbox/messages';
 import type { OutboxRow } from '../../outbox/types';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-db';
@@ -199,13 +199,18 @@ async function benchRaw(kafka: Kafka, scratch: ScratchDatabase, prefix: string, 
     `${prefix}-%`,
   ]);
   const rows: OutboxRow[] = [];
-  for (;;) {
-    const claimed = await claimBatch(scratch.db, 'bench-raw', 10_000, 600_000);
-    if (claimed.length === 0) break;
-    rows.push(...claimed.filter((r) => r.eventType === 'BenchEvent'));
+  const sweep = new ClaimSweep();
+  for (let more = true; more;) {
+    const claim = await claimBatch(scratch.db, 'bench-raw', {
+      batch: options.batch,
+      leaseMs: 600_000,
+      after: sweep.after,
+    });
+    more = sweep.advance(claim);
+    rows.push(...claim.rows.filter((r) => r.eventType === 'BenchEvent'));
     await markSent(
       scratch.db,
-      claimed.map((r) => r.id),
+      claim.rows.map((r) => r.id),
     );
   }
   const batches: OutboxRow[][] = [];

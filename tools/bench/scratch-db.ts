@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { loadConfig } from '../../common/config';
+import { addOutboxAggregateOrder } from '../../migrations/lib/aggregate-order';
 import { createOutboxTable } from '../../migrations/lib/tables';
 
 export interface ScratchDatabase {
@@ -18,7 +19,7 @@ function urlFor(serverUrl: string, database: string): string {
   return parsed.toString();
 }
 
-/** Creates `dtx_<prefix>_<random>` on the dtx PostgreSQL server, optionally with the shared outbox table. */
+/** Creates `dtx_<prefix>_<random>` on the dtx PostgreSQL server, with the services' outbox table unless told not to. */
 export async function createScratchDatabase(
   prefix: string,
   options: { outbox?: boolean; poolMax?: number } = {},
@@ -37,7 +38,11 @@ export async function createScratchDatabase(
     connection: { connectionString: url, application_name: name },
     pool: { min: 0, max: options.poolMax ?? 10 },
   });
-  if (options.outbox !== false) await createOutboxTable(db);
+  if (options.outbox !== false) {
+    // the outbox as the service migrations leave it
+    await createOutboxTable(db);
+    await addOutboxAggregateOrder(db);
+  }
   return {
     name,
     url,

@@ -1,136 +1,252 @@
 /**
- * The relay's SQL: claim due rows in commit order, mark them sent, failed or released, delete old sent rows.
+ * The relay's SQL: claim due rows in each aggregate's delivery order, mark them sent, failed or released, delete old
+ * sent rows.
  *
- * Claiming (why it is safe with several relays):
- * - Only rows whose txid is older than every running transaction (`txid < pg_snapshot_xmin(pg_current_snapshot())`)
- *   are claimed: their transaction has committed and no transaction that could still add a row ordered before them
- *   is running, so the claimable set only ever grows as a prefix of the (txid, seq) order (the ordering trap of
- *   design.md: seq is taken before commit, so "seq > last seen" would skip rows).
- * - We claim, per aggregate, a run of rows that starts at the aggregate's FIRST unsent row and has no hole (rather
- *   than only head rows, one per aggregate per round trip, which caps a busy aggregate at one event per round trip).
- *   While a run is claimed (lease live), its head row is claimed, so no other relay can claim any row of that
- *   aggregate: the "head must be claimable" filter and the hole check below both see the claimed head. A dead or
- *   backing-off head blocks its aggregate the same way, which is how later rows wait behind a dead one.
- * - `FOR UPDATE SKIP LOCKED` keeps concurrent claimers off each other's rows; a skipped row (another relay is
- *   claiming or marking it right now) shows up as a hole, and everything behind a hole is left for a later round.
+ * Delivery order (docs/design.md, outbox ordering): per aggregate, rows go out in (aggregate_version, txid, seq) order.
+ * aggregate_version is bumped in the same UPDATE as the aggregate row, i.e. taken under its row lock, so it is the
+ * order in which the aggregate's transactions committed. txid is NOT: it is assigned at a transaction's first write
+ * (the barrier insert), before the row lock is taken, so a transaction can take its txid first and commit last.
+ * (txid, seq) only orders rows without a version (0: writers without an aggregate row).
+ *
+ * Claiming (why it is safe with several relays and lanes):
+ * - Visibility horizon: only rows whose txid is older than every running transaction
+ *   (`txid < pg_snapshot_xmin(pg_current_snapshot())`) are claimed, so a claim never runs ahead of a row that an
+ *   older, still running transaction may yet commit.
+ * - The claim walks the aggregates that have unsent rows in key order, through the outbox_aggregate_order index
+ *   (one probe per aggregate), starting after the lane's cursor, and stops once it has `batch` rows or has looked at
+ *   `walkLimit` aggregates. Its cost is O(batch + aggregates looked at), whatever the backlog and the statistics.
+ * - Per aggregate it takes a run that starts at the aggregate's FIRST unsent row (the head) and stops before the
+ *   first row that is not claimable (behind the horizon, claimed, dead, backing off). A dead, backing-off or claimed
+ *   head blocks its aggregate, which is how later rows wait behind it; a live claim on the head keeps every other
+ *   lane off the aggregate.
+ * - The claim is written on each run's HEAD only (one row per aggregate, not per row: the claim costs a write per
+ *   aggregate): the head is locked `FOR UPDATE SKIP LOCKED` and its claimability re-checked on its latest version, so
+ *   of two concurrent claimers only one gets an aggregate. The rest of the run is held through the head.
  * - The claim (claimed_by, claimed_until) is committed by this single statement before anything is sent; no
  *   transaction stays open while Kafka is called. A relay that dies leaves a lease that simply expires.
  */
 import type { Knex } from 'knex';
 import type { OutboxRow } from '../../outbox/types';
 
-interface ClaimedRecord {
-  id: string;
+/** Where a lane's walk over the aggregates continues (exclusive). */
+export interface AggregateKey {
+  aggregateType: string;
+  aggregateId: string;
+}
+
+interface ClaimRecord {
+  id: string | null;
   seq: string;
   txid: string;
   aggregate_type: string;
   aggregate_id: string;
+  aggregate_version: string;
   event_type: string;
   payload_json: string;
   headers: Record<string, unknown> | null;
   created_at: Date;
   attempts: number;
+  walk_n: number;
+  pos: string;
+  more: boolean | null;
 }
 
-const CLAIM_SQL = `
-with horizon as materialized (
+const CLAIMABLE = (row: string) => `${row}.status = 'pending' and ${row}.txid < (select xmin from horizon)
+      and ${row}.next_attempt_at <= now() and (${row}.claimed_until is null or ${row}.claimed_until < now())`;
+
+function claimSql(fromCursor: boolean): string {
+  return `
+with recursive
+horizon as materialized (
   select pg_snapshot_xmin(pg_current_snapshot()) as xmin
 ),
-candidates as materialized (
-  select o.id, o.aggregate_type, o.aggregate_id, o.txid, o.seq
-  from outbox o
-  where o.status = 'pending'
-    and o.txid < (select xmin from horizon)
-    and o.next_attempt_at <= now()
-    and (o.claimed_until is null or o.claimed_until < now())
-    -- skip aggregates whose first unsent row is dead, backing off or claimed, so they cannot fill the batch
-    and exists (
-      select 1 from (
-        select h.status, h.next_attempt_at, h.claimed_until
-        from outbox h
-        where h.aggregate_type = o.aggregate_type and h.aggregate_id = o.aggregate_id and h.status <> 'sent'
-        order by h.txid, h.seq
-        limit 1
-      ) head
-      where head.status = 'pending' and head.next_attempt_at <= now()
-        and (head.claimed_until is null or head.claimed_until < now())
-    )
-  order by o.txid, o.seq
-  limit :batch::int
-  for update of o skip locked
-),
-checked as (
-  select c.id, c.aggregate_type, c.aggregate_id,
-    row_number() over (partition by c.aggregate_type, c.aggregate_id order by c.txid, c.seq) as pos,
-    -- the previous unsent row of the aggregate must be in this claim too (or not exist): no holes
-    (pred.id is null or pred.id in (select id from candidates)) as predecessor_held
-  from candidates c
-  left join lateral (
-    select p.id from outbox p
-    where p.aggregate_type = c.aggregate_type and p.aggregate_id = c.aggregate_id and p.status <> 'sent'
-      and (p.txid, p.seq) < (c.txid, c.seq)
-    order by p.txid desc, p.seq desc
+-- the aggregates with unsent rows, in key order after the cursor: one index probe each (a loose index scan)
+walk (aggregate_type, aggregate_id, n) as (
+  (select o.aggregate_type, o.aggregate_id, 1
+   from outbox o
+   where o.status <> 'sent'${fromCursor ? ' and (o.aggregate_type, o.aggregate_id) > (:afterType, :afterId)' : ''}
+   order by o.aggregate_type, o.aggregate_id
+   limit 1)
+  union all
+  select nx.aggregate_type, nx.aggregate_id, w.n + 1
+  from walk w
+  cross join lateral (
+    select o.aggregate_type, o.aggregate_id
+    from outbox o
+    where o.status <> 'sent' and (o.aggregate_type, o.aggregate_id) > (w.aggregate_type, w.aggregate_id)
+    order by o.aggregate_type, o.aggregate_id
     limit 1
-  ) pred on true
+  ) nx
+  where w.n < :walkLimit::int
 ),
-first_hole as (
-  select aggregate_type, aggregate_id, min(pos) as pos from checked where not predecessor_held group by 1, 2
+-- aggregates whose first unsent row is claimable
+heads as (
+  select w.aggregate_type, w.aggregate_id, w.n
+  from walk w
+  cross join lateral (
+    select h.status, h.txid, h.next_attempt_at, h.claimed_until
+    from outbox h
+    where h.aggregate_type = w.aggregate_type and h.aggregate_id = w.aggregate_id and h.status <> 'sent'
+    order by h.aggregate_version, h.txid, h.seq
+    limit 1
+  ) h
+  where ${CLAIMABLE('h')}
 ),
-claimable as (
-  select ch.id from checked ch left join first_hole fh using (aggregate_type, aggregate_id)
-  where fh.pos is null or ch.pos < fh.pos
+-- each head's run: its rows in delivery order up to the first one that is not claimable; batch rows in all (the walk
+-- is evaluated only as far as this needs)
+picked as materialized (
+  select r.*, hd.n
+  from heads hd
+  cross join lateral (
+    select x.id, x.seq, x.txid, x.aggregate_type, x.aggregate_id, x.aggregate_version, x.event_type, x.payload,
+      x.headers, x.created_at, x.attempts,
+      row_number() over run as pos,
+      bool_and(${CLAIMABLE('x')}) over run as claimable
+    from outbox x
+    where x.aggregate_type = hd.aggregate_type and x.aggregate_id = hd.aggregate_id and x.status <> 'sent'
+    window run as (order by x.aggregate_version, x.txid, x.seq)
+    order by x.aggregate_version, x.txid, x.seq
+    limit :batch::int
+  ) r
+  where r.claimable
+  limit :batch::int
+),
+-- the claim is recorded on each run's head only: while it is live no other claimer can take any row of the
+-- aggregate (the head check above), so one row written per aggregate, not per row
+locked as materialized (
+  select o.id
+  from outbox o
+  where o.id = any (array(select id from picked where pos = 1))
+    and o.status = 'pending' and (o.claimed_until is null or o.claimed_until < now())
+  for update skip locked
+),
+claimed as (
+  update outbox o
+  set claimed_by = :relayId, claimed_until = now() + :leaseMs::float8 * interval '1 millisecond'
+  where o.id = any (array(select id from locked))
+  returning o.aggregate_type, o.aggregate_id
+),
+-- where the next claim continues: after the last aggregate looked at when the batch filled up, after the walk's end
+-- when it stopped at walkLimit (more = true), nowhere when it reached the last aggregate (the one-time filters keep
+-- the walk from being evaluated further than the claim needed)
+marker as (
+  (select p.aggregate_type, p.aggregate_id, true as more
+   from picked p
+   where (select count(*) from picked) >= :batch::int
+   order by p.n desc
+   limit 1)
+  union all
+  (select w.aggregate_type, w.aggregate_id, w.n >= :walkLimit::int as more
+   from walk w
+   where (select count(*) from picked) < :batch::int
+   order by w.n desc
+   limit 1)
 )
-update outbox o
-set claimed_by = :relayId, claimed_until = now() + :leaseMs::float8 * interval '1 millisecond'
-from claimable
-where o.id = claimable.id
-returning o.id, o.seq::text as seq, o.txid::text as txid, o.aggregate_type, o.aggregate_id, o.event_type,
-  o.payload::text as payload_json, o.headers, o.created_at, o.attempts
+select p.id, p.seq::text as seq, p.txid::text as txid, p.aggregate_type, p.aggregate_id,
+  p.aggregate_version::text as aggregate_version, p.event_type, p.payload::text as payload_json, p.headers,
+  p.created_at, p.attempts, p.n as walk_n, p.pos::text as pos, null::boolean as more
+from picked p join claimed c on c.aggregate_type = p.aggregate_type and c.aggregate_id = p.aggregate_id
+union all
+select null, null, null, m.aggregate_type, m.aggregate_id, null, null, null, null, null, null, null, null, m.more
+from marker m
 `;
-
-/** (txid, seq) order: the order rows must reach Kafka in, per aggregate. */
-export function compareCommitOrder(
-  a: Pick<OutboxRow, 'txid' | 'seq'>,
-  b: Pick<OutboxRow, 'txid' | 'seq'>,
-): number {
-  const byTx = BigInt(a.txid) - BigInt(b.txid);
-  if (byTx !== 0n) return byTx < 0n ? -1 : 1;
-  const bySeq = BigInt(a.seq) - BigInt(b.seq);
-  return bySeq === 0n ? 0 : bySeq < 0n ? -1 : 1;
 }
 
-/** Claims up to `batch` due rows for `relayId` (lease `leaseMs`); returns them in (txid, seq) order. */
-export async function claimBatch(
-  db: Knex,
-  relayId: string,
-  batch: number,
-  leaseMs: number,
-): Promise<OutboxRow[]> {
-  const result = await db.raw<{ rows: ClaimedRecord[] }>(CLAIM_SQL, { batch, relayId, leaseMs });
-  return result.rows
-    .map((r): OutboxRow => ({
-      id: r.id,
+const CLAIM_FIRST = claimSql(false);
+const CLAIM_AFTER = claimSql(true);
+
+export interface ClaimOptions {
+  /** Rows to claim at most. */
+  batch: number;
+  leaseMs: number;
+  /** Continue the walk after this aggregate (default: from the first). */
+  after?: AggregateKey;
+  /** Aggregates looked at per claim at most (default 2 * batch, at least 64). */
+  walkLimit?: number;
+}
+
+export interface Claim {
+  /** The claimed rows, grouped by aggregate, each aggregate's rows in delivery order. */
+  rows: OutboxRow[];
+  /** Where the next claim should continue; undefined when the walk reached the last aggregate. */
+  resumeAfter?: AggregateKey;
+}
+
+/** (aggregate_version, txid, seq), numerically: the order an aggregate's rows must reach Kafka in. */
+export function compareDeliveryOrder(
+  a: Pick<OutboxRow, 'aggregateVersion' | 'txid' | 'seq'>,
+  b: Pick<OutboxRow, 'aggregateVersion' | 'txid' | 'seq'>,
+): number {
+  for (const [x, y] of [
+    [a.aggregateVersion, b.aggregateVersion],
+    [a.txid, b.txid],
+    [a.seq, b.seq],
+  ]) {
+    const diff = BigInt(x) - BigInt(y);
+    if (diff !== 0n) return diff < 0n ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Claims up to `batch` due rows for `claimer` (one id per lane); see the header for the rules. */
+export async function claimBatch(db: Knex, claimer: string, options: ClaimOptions): Promise<Claim> {
+  const walkLimit = options.walkLimit ?? Math.max(2 * options.batch, 64);
+  const result = await db.raw<{ rows: ClaimRecord[] }>(options.after ? CLAIM_AFTER : CLAIM_FIRST, {
+    batch: options.batch,
+    walkLimit,
+    relayId: claimer,
+    leaseMs: options.leaseMs,
+    ...(options.after ? { afterType: options.after.aggregateType, afterId: options.after.aggregateId } : {}),
+  });
+  const claimed = result.rows.filter((r) => r.id !== null);
+  const marker = result.rows.find((r) => r.id === null);
+  claimed.sort((a, b) => a.walk_n - b.walk_n || Number(a.pos) - Number(b.pos));
+  return {
+    rows: claimed.map((r): OutboxRow => ({
+      id: r.id as string,
       seq: r.seq,
       txid: r.txid,
       aggregateType: r.aggregate_type,
       aggregateId: r.aggregate_id,
+      aggregateVersion: r.aggregate_version,
       eventType: r.event_type,
       payloadJson: r.payload_json,
       headers: r.headers ?? {},
       createdAt: r.created_at,
       attempts: r.attempts,
-    }))
-    .sort(compareCommitOrder);
+    })),
+    resumeAfter: marker?.more
+      ? { aggregateType: marker.aggregate_type, aggregateId: marker.aggregate_id }
+      : undefined,
+  };
 }
 
-/** Whether committed rows wait for an older transaction still running (they become claimable when it ends). */
-export async function rowsBehindHorizon(db: Knex): Promise<boolean> {
-  const result = await db.raw<{ rows: { waiting: boolean }[] }>(
-    `select exists (
-       select 1 from outbox where status = 'pending' and txid >= pg_snapshot_xmin(pg_current_snapshot())
-     ) as waiting`,
-  );
-  return result.rows[0].waiting;
+/**
+ * A lane's sweeps over the aggregates: each claim continues after the previous one, a sweep ends when the walk
+ * reaches the last aggregate, and the next one starts again from the first (round robin, so no aggregate waits for
+ * the whole backlog of the others). The lane may idle only after a whole sweep found nothing to claim.
+ */
+export class ClaimSweep {
+  private cursor: AggregateKey | undefined;
+  private claimedInSweep = false;
+
+  /** Where the next claim continues (undefined: from the first aggregate). */
+  get after(): AggregateKey | undefined {
+    return this.cursor;
+  }
+
+  /** Records a claim's outcome; returns false when a whole sweep found nothing (the lane may idle). */
+  advance(claim: Claim): boolean {
+    if (claim.rows.length > 0) this.claimedInSweep = true;
+    if (claim.resumeAfter) {
+      this.cursor = claim.resumeAfter;
+      return true;
+    }
+    const foundAny = this.claimedInSweep;
+    this.cursor = undefined;
+    this.claimedInSweep = false;
+    return foundAny;
+  }
 }
 
 /** Marks rows as delivered. Not tied to the claim: a row that reached Kafka is sent whoever holds it now. */
@@ -143,6 +259,25 @@ export async function markSent(db: Knex, ids: string[]): Promise<void> {
   );
 }
 
+/**
+ * Extends the lease of rows `claimer` still holds (a send that outlives the lease must not let another lane take them
+ * and send them again, maybe before this send lands). Returns how many were still held.
+ */
+export async function renewClaims(
+  db: Knex,
+  claimer: string,
+  ids: string[],
+  leaseMs: number,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db.raw<{ rowCount: number }>(
+    `update outbox set claimed_until = now() + :leaseMs::float8 * interval '1 millisecond'
+     where id = any(:ids::uuid[]) and claimed_by = :claimer and status = 'pending'`,
+    { ids, claimer, leaseMs },
+  );
+  return result.rowCount;
+}
+
 /** Gives claimed rows back untouched (attempts unchanged), e.g. when Kafka is unreachable. */
 export async function releaseClaims(db: Knex, relayId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -152,40 +287,48 @@ export async function releaseClaims(db: Knex, relayId: string, ids: string[]): P
   );
 }
 
-export interface FailedHead {
+export interface FailedRow {
+  /** The first undelivered row of the run: it takes the attempt and the error. */
   id: string;
+  /** The run's head when it was claimed (it carries the claim; may be `id` itself). */
+  claimHeadId: string;
   error: string;
   /** Delay before the next attempt. */
   retryInMs: number;
 }
 
 /**
- * Records a failed send of an aggregate's head row: attempts+1, last_error, next_attempt_at; status `dead` once
- * attempts reaches `maxAttempts`. The rest of the aggregate's claimed run is released and waits behind it.
- * Returns whether the head is now dead.
+ * Records a failed send of a run's first undelivered row: attempts+1, last_error, next_attempt_at; status `dead` once
+ * attempts reaches `maxAttempts`. It is (or, once the rows before it are marked sent, becomes) its aggregate's head,
+ * so the rest of the aggregate waits behind it. Only while `claimer` still holds the run's claim: call it BEFORE
+ * marking the rows before it sent (that clears the claim). Returns whether the row is now dead.
  */
 export async function markFailed(
   db: Knex,
-  relayId: string,
-  head: FailedHead,
-  restIds: string[],
+  claimer: string,
+  failed: FailedRow,
   maxAttempts: number,
 ): Promise<boolean> {
-  return db.transaction(async (trx) => {
-    const result = await trx.raw<{ rows: { status: string }[] }>(
-      `update outbox
-       set attempts = attempts + 1,
-           last_error = :error,
-           status = case when attempts + 1 >= :maxAttempts::int then 'dead' else 'pending' end,
-           next_attempt_at = now() + :retryInMs::float8 * interval '1 millisecond',
-           claimed_by = null, claimed_until = null
-       where id = :id and claimed_by = :relayId and status = 'pending'
-       returning status`,
-      { error: head.error.slice(0, 4000), maxAttempts, retryInMs: head.retryInMs, id: head.id, relayId },
-    );
-    await releaseClaims(trx, relayId, restIds);
-    return result.rows[0]?.status === 'dead';
-  });
+  const result = await db.raw<{ rows: { status: string }[] }>(
+    `update outbox
+     set attempts = attempts + 1,
+         last_error = :error,
+         status = case when attempts + 1 >= :maxAttempts::int then 'dead' else 'pending' end,
+         next_attempt_at = now() + :retryInMs::float8 * interval '1 millisecond',
+         claimed_by = null, claimed_until = null
+     where id = :id and status = 'pending'
+       and exists (select 1 from outbox h where h.id = :claimHeadId and h.claimed_by = :claimer and h.status = 'pending')
+     returning status`,
+    {
+      error: failed.error.slice(0, 4000),
+      maxAttempts,
+      retryInMs: failed.retryInMs,
+      id: failed.id,
+      claimHeadId: failed.claimHeadId,
+      claimer,
+    },
+  );
+  return result.rows[0]?.status === 'dead';
 }
 
 /** Deletes up to `limit` sent rows older than `retentionHours`; returns how many. */

@@ -1,25 +1,26 @@
 /** The relay's housekeeping queries: when to wake next, and deleting delivered rows past retention. */
 import type { Knex } from 'knex';
+import { BEHIND_HORIZON_SQL } from '../../outbox/lag';
 import { deleteSentBatch } from './claim';
 
 export interface NextWake {
   /** Committed rows wait for an older transaction to end. */
   behindHorizon: boolean;
-  /** When the earliest retry or claim lease comes due (ms from now); undefined when none. */
+  /** When the earliest retry comes due (ms from now); undefined when none. */
   dueInMs: number | undefined;
 }
 
-/** What an idle relay loop waits for besides NOTIFY. */
+/**
+ * What an idle relay loop waits for besides NOTIFY. Both reads are short index scans whatever the backlog: the newest
+ * pending txid (outbox_pending, backwards) and the earliest retry (outbox_retry_due: only rows that failed). An
+ * expired lease of a dead relay is found by the next poll (pollIntervalMs).
+ */
 export async function nextWakeInMs(db: Knex): Promise<NextWake> {
   const result = await db.raw<{ rows: { behind_horizon: boolean; due_in_ms: string | null }[] }>(
-    `select
-       exists (select 1 from outbox where status = 'pending' and txid >= pg_snapshot_xmin(pg_current_snapshot()))
-         as behind_horizon,
-       (select extract(epoch from least(
-                 min(next_attempt_at) filter (where next_attempt_at > now()),
-                 min(claimed_until) filter (where claimed_until > now())) - now()) * 1000
-          from outbox
-          where status = 'pending' and (next_attempt_at > now() or claimed_until > now())) as due_in_ms`,
+    `select ${BEHIND_HORIZON_SQL} as behind_horizon,
+       (select extract(epoch from o.next_attempt_at - now()) * 1000 from outbox o
+        where o.status = 'pending' and o.attempts > 0 and o.next_attempt_at > now()
+        order by o.next_attempt_at limit 1) as due_in_ms`,
   );
   const row = result.rows[0];
   return {

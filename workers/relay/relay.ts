@@ -14,14 +14,14 @@ import { createKafka } from '../../common/kafka';
 import { ensureTopics } from '../../outbox/topics';
 import { createLogger, type Logger } from '../../common/logger';
 import { retryDelayMs } from './backoff';
-import { claimBatch, markFailed, markSent, releaseClaims } from './claim';
+import { ClaimSweep, claimBatch, markFailed, markSent, releaseClaims, renewClaims } from './claim';
 import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '../../outbox/databases';
 import { describeError } from './errors';
 import { parseRelayFaults, type RelayFaults } from './faults';
-import { getOutboxLag, type OutboxLag } from '../../outbox/lag';
+import { describeHorizonHolder, getOutboxLag, horizonHolder, type OutboxLag } from '../../outbox/lag';
 import { OutboxListener } from './listener';
 import { nextWakeInMs, purgeSentRows } from './maintenance';
-import { OutboxSender } from './sender';
+import { OutboxSender, type SendReport } from './sender';
 import type { OutboxRow, RelaySettings } from '../../outbox/types';
 
 export interface RelayOptions {
@@ -31,7 +31,7 @@ export interface RelayOptions {
   settings?: Partial<RelaySettings>;
   /** Default: a client from common/kafka. */
   kafka?: Kafka;
-  /** Default: host:pid:random. Shown in claimed_by. */
+  /** Default: host:pid:random. claimed_by is `<relayId>/<lane>`: each lane has its own. */
   relayId?: string;
   /** Create the event topics at start (default true). */
   createTopics?: boolean;
@@ -46,11 +46,18 @@ export interface DrainRound {
   died: number;
   /** Set when Kafka was unreachable. */
   unavailable?: string;
+  /** Whether the lane should claim again at once (false: a whole sweep found nothing; it may idle). */
+  more: boolean;
 }
 
 const RETENTION_EVERY_MS = 60_000;
 const HORIZON_RECHECK_MIN_MS = 20;
 const HORIZON_RECHECK_MAX_MS = 1000;
+/** How often a lane may log the transaction holding the horizon, and from what age on. */
+const HORIZON_LOG_EVERY_MS = 30_000;
+const HORIZON_LOG_MIN_AGE_MS = 5_000;
+
+const aggregateKeyOf = (row: OutboxRow): string => `${row.aggregateType}\u0000${row.aggregateId}`;
 
 /** One database's drain loop and its wake-up signal. */
 class DatabaseLane {
@@ -60,6 +67,11 @@ class DatabaseLane {
   kafkaFailures = 0;
   dbFailures = 0;
   running: Promise<void> | undefined;
+  readonly sweep = new ClaimSweep();
+  /** The lane's mark-sent in flight (never rejects): overlapped with its next claim and send. */
+  marking: Promise<void> = Promise.resolve();
+  /** When the lane last logged the transaction that holds the horizon. */
+  horizonLoggedAt = 0;
 
   /**
    * Each database has its own producer: sends on one idempotent producer must not overlap, because after a failed
@@ -68,6 +80,8 @@ class DatabaseLane {
   constructor(
     readonly database: OutboxDatabase,
     readonly sender: OutboxSender,
+    /** claimed_by of this lane's claims: one id per lane, so a lane never releases or renews a sibling's rows. */
+    readonly claimer: string,
   ) {}
 
   wake(): void {
@@ -125,12 +139,13 @@ export class OutboxRelay {
     this.lanes = this.databases.flatMap((d) =>
       Array.from(
         { length: this.settings.workersPerDatabase },
-        () =>
+        (_, index) =>
           new DatabaseLane(
             d,
             new OutboxSender(kafka, this.logger.child({ database: d.name }), {
               namePrefix: config.kafka.namePrefix,
             }),
+            `${this.relayId}/${index}`,
           ),
       ),
     );
@@ -206,10 +221,9 @@ export class OutboxRelay {
           if (lane.kafkaFailures > 0)
             log.info({ afterFailures: lane.kafkaFailures }, 'kafka reachable again');
           lane.kafkaFailures = 0;
-          if (round.claimed > 0) {
-            lane.horizonRechecks = 0;
-            continue;
-          }
+          if (round.claimed > 0) lane.horizonRechecks = 0;
+          if (round.more) continue;
+          await lane.marking;
           waitMs = await this.idleWait(lane);
         }
       } catch (error) {
@@ -225,6 +239,7 @@ export class OutboxRelay {
   private async idleWait(lane: DatabaseLane): Promise<number> {
     const next = await nextWakeInMs(lane.database.db);
     if (next.behindHorizon) {
+      await this.logHorizonHolder(lane);
       // Committed rows wait for an older transaction that may commit without NOTIFY: re-check soon.
       lane.horizonRechecks += 1;
       return Math.min(
@@ -237,32 +252,62 @@ export class OutboxRelay {
     return Math.min(this.settings.pollIntervalMs, next.dueInMs ?? Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * Committed rows wait for an older transaction (the horizon is cluster-wide: any database's idle open transaction
+   * holds every outbox): say which one, at most every HORIZON_LOG_EVERY_MS per lane.
+   */
+  private async logHorizonHolder(lane: DatabaseLane): Promise<void> {
+    const now = Date.now();
+    if (now - lane.horizonLoggedAt < HORIZON_LOG_EVERY_MS) return;
+    lane.horizonLoggedAt = now;
+    try {
+      const holder = await horizonHolder(lane.database.db);
+      if (holder && holder.ageMs >= HORIZON_LOG_MIN_AGE_MS)
+        this.logger.warn(
+          { database: lane.database.name, holder },
+          `relay waiting on ${describeHorizonHolder(holder)}`,
+        );
+    } catch (error) {
+      this.logger.debug({ err: describeError(error) }, 'could not read the horizon holder');
+    }
+  }
+
   /** One claim → send → mark round on one database. */
   private async drainLane(lane: DatabaseLane): Promise<DrainRound> {
-    const { database, sender } = lane;
-    const rows = await claimBatch(
-      database.db,
-      this.relayId,
-      this.settings.batchSize,
-      this.settings.claimLeaseMs,
-    );
-    const round: DrainRound = { claimed: rows.length, sent: 0, failed: 0, died: 0 };
+    const { database } = lane;
+    const claim = await claimBatch(database.db, lane.claimer, {
+      batch: this.settings.batchSize,
+      leaseMs: this.settings.claimLeaseMs,
+      after: lane.sweep.after,
+    });
+    const rows = claim.rows;
+    const round: DrainRound = {
+      claimed: rows.length,
+      sent: 0,
+      failed: 0,
+      died: 0,
+      more: lane.sweep.advance(claim),
+    };
     if (rows.length === 0) return round;
-    const report = await sender.send(rows);
-    if (report.sent.length > 0) {
-      this.faults.afterSend();
-      await this.markSentWithRetry(database, report.sent);
-      round.sent = report.sent.length;
-      this.sentTotal += report.sent.length;
+    const report = await this.sendRenewing(lane, rows);
+    // failures first: markFailed needs the run's claim, which marking the rows before the culprit sent clears
+    const claimHeads = new Map<string, string>();
+    for (const row of rows) {
+      const key = aggregateKeyOf(row);
+      if (!claimHeads.has(key)) claimHeads.set(key, row.id);
     }
     for (const rejection of report.rejected) {
       const attempt = rejection.head.attempts + 1;
       const retryInMs = retryDelayMs(attempt, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
       const dead = await markFailed(
         database.db,
-        this.relayId,
-        { id: rejection.head.id, error: rejection.error, retryInMs },
-        rejection.rest.map((r) => r.id),
+        lane.claimer,
+        {
+          id: rejection.head.id,
+          claimHeadId: claimHeads.get(aggregateKeyOf(rejection.head)) ?? rejection.head.id,
+          error: rejection.error,
+          retryInMs,
+        },
         this.settings.maxAttempts,
       );
       round.failed += 1;
@@ -284,14 +329,66 @@ export class OutboxRelay {
         this.logger.warn({ ...fields, retryInMs }, 'kafka rejected an outbox row; will retry');
       }
     }
+    if (report.sent.length > 0) {
+      this.faults.afterSend();
+      round.sent = report.sent.length;
+      this.sentTotal += report.sent.length;
+      // One mark in flight per lane, overlapped with the next claim and send. Safe for order: until it commits, the
+      // runs' heads still carry this lane's live claim, so no claim (not even this lane's) takes those aggregates.
+      await lane.marking;
+      const sent = report.sent;
+      lane.marking = this.markSentWithRetry(database, sent).catch((error: unknown) =>
+        this.logger.warn(
+          { database: database.name, rows: sent.length, err: describeError(error) },
+          'could not mark delivered rows sent; they go out again once their claim expires',
+        ),
+      );
+    }
+    // a run's claim sits on its head: releasing the unsent rows releases the claims of runs that did not start
     if (report.unsent.length > 0)
       await releaseClaims(
         database.db,
-        this.relayId,
+        lane.claimer,
         report.unsent.map((r) => r.id),
       );
     round.unavailable = report.unavailable;
     return round;
+  }
+
+  /**
+   * Sends while renewing the claim every third of the lease: a send may take longer than the lease (kafkajs retries
+   * and the bisection of a rejected batch), and an expired lease would let another lane send the same rows again.
+   */
+  private async sendRenewing(lane: DatabaseLane, rows: OutboxRow[]): Promise<SendReport> {
+    // the claim sits on each run's head (claim.ts): the first row of each aggregate
+    const seen = new Set<string>();
+    const ids = rows
+      .filter((r) => !seen.has(aggregateKeyOf(r)) && seen.add(aggregateKeyOf(r)))
+      .map((r) => r.id);
+    const leaseMs = this.settings.claimLeaseMs;
+    const log = this.logger.child({ database: lane.database.name });
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewing = renewClaims(lane.database.db, lane.claimer, ids, leaseMs).then(
+          (held) => {
+            if (held < ids.length)
+              log.warn(
+                { held, claimed: ids.length },
+                'claim lease lost during a send; duplicates may follow',
+              );
+          },
+          (error: unknown) => log.warn({ err: describeError(error) }, 'could not renew the claim lease'),
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    try {
+      return await lane.sender.send(rows);
+    } finally {
+      clearInterval(timer);
+      await renewing;
+    }
   }
 
   /** Mark-sent survives a short database blip; if it still fails the lease expires and the rows go out again. */
@@ -316,8 +413,9 @@ export class OutboxRelay {
         const round = await this.drainLane(lane);
         sent += round.sent;
         if (round.unavailable !== undefined) throw new Error(`kafka unavailable: ${round.unavailable}`);
-        if (round.claimed === 0) break;
+        if (!round.more) break;
       }
+      await lane.marking;
     }
     return sent;
   }
@@ -375,6 +473,7 @@ export class OutboxRelay {
     this.timers.forEach((t) => clearInterval(t));
     for (const lane of this.lanes) lane.wake();
     await Promise.all(this.lanes.map((l) => l.running ?? Promise.resolve()));
+    await Promise.all(this.lanes.map((l) => l.marking));
     await Promise.all(this.listeners.map((l) => l.stop()));
     await Promise.all(this.lanes.map((l) => l.sender.close()));
     await closeOutboxDatabases(this.databases);

@@ -13,6 +13,7 @@ import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../../common/config';
 import { createKafka } from '../../../common/kafka';
 import { ensureTopics } from '../../../outbox/topics';
+import { addOutboxAggregateOrder } from '../../../migrations/lib/aggregate-order';
 import { createOutboxTable } from '../../../migrations/lib/tables';
 import { silentReporter, stackDown, stackUp } from '../../../stack';
 import { isPortFree } from '../../../stack/ports';
@@ -58,6 +59,7 @@ describe('database restart', () => {
       log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
     });
     await createOutboxTable(db);
+    await addOutboxAggregateOrder(db);
     kafka = createKafka({ clientSuffix: 'test' });
     await ensureTopics(kafka);
   }, 300_000);

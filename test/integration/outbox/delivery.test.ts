@@ -1,6 +1,7 @@
 /**
  * Relay delivery against real PostgreSQL and Kafka: committed rows arrive with the key/topic/headers of docs/design.md,
- * rolled-back rows never do, the ordering trap, LISTEN/NOTIFY wake-up and the polling fallback.
+ * rolled-back rows never do, the ordering trap (txid order is not commit order; the aggregate version is),
+ * LISTEN/NOTIFY wake-up and the polling fallback.
  */
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../../../common/config';
@@ -8,8 +9,9 @@ import { createKafka } from '../../../common/kafka';
 import { ensureTopics, topicFor } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { OutboxRelay } from '../../../workers/relay/relay';
-import { appendEvent } from '../../../outbox/writer';
-import { captureMessages, eventIdsByAggregate, type Capture } from './support/capture';
+import { call } from '../../../services/rpc/clients';
+import { startHarness } from '../services/harness';
+import { captureMessages, eventIdsByAggregate, firstOccurrences, type Capture } from './support/capture';
 import { runCleanups } from './support/cleanup';
 import {
   commitEvents,
@@ -113,54 +115,85 @@ describe('outbox relay delivery', () => {
     expect(eventIdsByAggregate(messages.messages)).toEqual(expectedOrder(rows));
   });
 
-  test('ordering trap: a transaction that takes its seq first but commits last is delivered, in aggregate order', async () => {
+  test('ordering trap: per key, Kafka order is commit order, not txid order (Reserve through gRPC)', async () => {
+    // The inventory service on its own database (its real migrations), so only this test's relay delivers its rows.
+    const inventory = await createScratchDatabase('relaytrap', { outbox: false });
+    cleanups.push(() => inventory.drop());
+    const h = await startHarness(['inventory'], { dbUrl: inventory.url });
+    cleanups.push(() => h.stop());
     const run = runId('trap');
+    const [a, b] = [`${run}-A`, `${run}-B`];
+    for (const sku of [a, b]) {
+      await call(h.clients.inventory, 'upsertProduct', { sku, name: sku, unitPrice: 10 });
+      await call(h.clients.inventory, 'setStock', { sku, available: 10 });
+    }
     const messages = await capture(run);
-    const relay = OutboxRelay.manual({ databaseUrls: [scratch.url], kafka, createTopics: false });
+    const relay = OutboxRelay.manual({ databaseUrls: [inventory.url], kafka, createTopics: false });
     cleanups.push(() => relay.stop());
-    const aggregate = `${run}-order`;
-
-    const slow = await scratch.db.transaction();
-    let firstId: string;
-    try {
-      firstId = await appendEvent(slow, {
-        aggregateType: 'order',
-        aggregateId: aggregate,
-        eventType: 'First',
-        payload: { orderId: aggregate },
+    const reserve = (name: string, skus: string[]) =>
+      call(h.clients.inventory, 'reserve', {
+        branch: { txId: `order-${run}-${name}`, branchId: 'inventory' },
+        orderId: `${run}-${name}`,
+        items: skus.map((sku) => ({ sku, quantity: 1 })),
       });
-      const [secondId] = await commitEvents(scratch.db, [
-        {
-          aggregateType: 'order',
-          aggregateId: aggregate,
-          eventType: 'Second',
-          payload: { orderId: aggregate },
-        },
-      ]);
-      const [otherId] = await commitEvents(scratch.db, [
-        { aggregateType: 'order', aggregateId: `${run}-other`, eventType: 'Other', payload: {} },
-      ]);
 
-      // The open transaction holds the horizon: nothing committed after it took its txid may go yet.
-      await relay.drainOnce();
-      const held = await storedRows(scratch.db, run);
-      expect(held.map((r) => [r.id, r.status, r.claimed_by])).toEqual(
-        expect.arrayContaining([
-          [secondId, 'pending', null],
-          [otherId, 'pending', null],
-        ]),
-      );
-      const seqOf = (id: string) => BigInt(held.find((r) => r.id === id)?.seq ?? '-1');
-      const first = await slow('outbox').where({ id: firstId }).first<{ seq: string }>('seq');
-      expect(BigInt(first?.seq ?? '0')).toBeLessThan(seqOf(secondId));
-      await slow.commit();
-
-      await relay.drainOnce();
-      await messages.waitFor((m) => m.length >= 3, 'the three trap events');
-      expect(eventIdsByAggregate(messages.messages).get(aggregate)).toEqual([firstId, secondId]);
-      expect(messages.messages.map((m) => m.eventId)).toContain(otherId);
+    // psql-like: hold A's row lock. R1 [A, B] takes its txid (barrier insert), then waits for A.
+    const locker = await h.db('inventory').transaction();
+    let r1: Promise<unknown> | undefined;
+    try {
+      await locker.raw('select sku from stock where sku = ? for update', [a]);
+      r1 = reserve('r1', [a, b]);
+      await eventually(async () => {
+        const waiting = await h.db('inventory').raw<{ rows: { n: string }[] }>(
+          `select count(*) as n from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock' and query like 'update stock%'`,
+        );
+        return Number(waiting.rows[0].n) === 1;
+      }, 'R1 waiting for the lock on A');
+      // R2 [B] takes a later txid and commits first.
+      await reserve('r2', [b]);
     } finally {
-      if (!slow.isCompleted()) await slow.rollback();
+      await locker.commit();
+    }
+    await r1;
+
+    const rows = await h
+      .db('inventory')
+      .raw<{ rows: { id: string; txid: string; tx: string; available: number }[] }>(
+        `select id, txid::text as txid, headers->>'tx-id' as tx, (payload->>'available')::int as available
+         from outbox where aggregate_id = ? and event_type = 'StockReserved'`,
+        [b],
+      );
+    const rowOf = (name: string) => rows.rows.find((r) => r.tx === `order-${run}-${name}`);
+    const [first, second] = [rowOf('r2'), rowOf('r1')];
+    // the trap is armed: R1 took the smaller txid but committed last (its snapshot of B is the newer one)
+    expect(BigInt(rowOf('r1')?.txid ?? 0) < BigInt(rowOf('r2')?.txid ?? 0)).toBe(true);
+    expect([first?.available, second?.available]).toEqual([9, 8]);
+    const stockB = await h
+      .db('inventory')('stock')
+      .where({ sku: b })
+      .first<{ available: string }>('available');
+    expect(Number(stockB?.available)).toBe(8);
+
+    await relay.drainOnce();
+    await messages.waitFor(
+      (m) => m.filter((x) => x.aggregateId === b && x.eventType === 'StockReserved').length >= 2,
+      'both reservations of B',
+    );
+    const onB = firstOccurrences(messages.messages).filter(
+      (m) => m.aggregateId === b && m.eventType === 'StockReserved',
+    );
+    // Kafka key B: R2's event, then R1's, as they committed; the last snapshot is the database's
+    expect(onB.map((m) => m.eventId)).toEqual([first?.id, second?.id]);
+    expect(onB.map((m) => m.value.available)).toEqual([9, 8]);
+    const versions = onB.map((m) => Number(m.headers['aggregate-version']));
+    expect(versions[0]).toBeLessThan(versions[1]);
+    // every event of A and B reached Kafka in its aggregate's version order
+    for (const sku of [a, b]) {
+      const seen = firstOccurrences(messages.messages)
+        .filter((m) => m.aggregateId === sku)
+        .map((m) => Number(m.headers['aggregate-version']));
+      expect(seen).toEqual([...seen].sort((x, y) => x - y));
     }
   });
 

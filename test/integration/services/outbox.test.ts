@@ -6,7 +6,7 @@
 import { Client, type Notification } from 'pg';
 import { loadConfig } from '../../../common/config';
 import { OUTBOX_CHANNEL } from '../../../outbox/writer';
-import { emitEvent } from '../../../services/lib/events';
+import { emitEvent, noteAggregateVersion } from '../../../services/lib/events';
 import { call } from '../../../services/rpc/clients';
 import { failure, outboxOfTx, silentLogger, startHarness, uid, type Harness } from './harness';
 
@@ -74,6 +74,7 @@ test('a rolled-back transaction leaves no outbox row', async () => {
   const ctx = { log: silentLogger, method: 'test', txId: tx, eventHeaders: { 'tx-id': tx } };
   await expect(
     db.transaction(async (trx) => {
+      noteAggregateVersion(trx, 'payment', 'someone', 1);
       await emitEvent(trx, ctx, 'payment', 'someone', 'PaymentCharged', { orderId: 'o' });
       expect(await trx('outbox').whereRaw(`headers->>'tx-id' = ?`, [tx])).toHaveLength(1);
       throw new Error('business change failed after the event was appended');
@@ -140,4 +141,49 @@ test('exactly one row per applied change over a whole branch life; none for dupl
   expect(await outboxOfTx(db, empty)).toEqual([]);
   const wallet = await db('wallets').where({ customer_id: customerId }).first();
   expect([Number(wallet.balance), Number(wallet.frozen)]).toEqual([900, 0]);
+});
+
+test('an event is refused unless its transaction changed the aggregate row (no version to order it by)', async () => {
+  const db = h.db('payment');
+  const tx = uid('unversioned');
+  const ctx = { log: silentLogger, method: 'test', txId: tx, eventHeaders: { 'tx-id': tx } };
+  await expect(
+    db.transaction((trx) => emitEvent(trx, ctx, 'payment', 'someone', 'PaymentCharged', { orderId: 'o' })),
+  ).rejects.toThrow('did not change the aggregate row');
+  // one change, one event: a second event on the same change is refused too
+  await expect(
+    db.transaction(async (trx) => {
+      noteAggregateVersion(trx, 'payment', 'someone', 7);
+      await emitEvent(trx, ctx, 'payment', 'someone', 'PaymentCharged', { orderId: 'o' });
+      await emitEvent(trx, ctx, 'payment', 'someone', 'PaymentRefunded', { orderId: 'o' });
+    }),
+  ).rejects.toThrow('did not change the aggregate row');
+  expect(await outboxOfTx(db, tx)).toEqual([]);
+});
+
+test('each event carries its aggregate row version, bumped by the change (UpsertProduct bumps the stock row)', async () => {
+  const db = h.db('inventory');
+  const sku = await product(5); // ProductUpserted (stock row created), StockSet
+  await call(h.clients.inventory, 'upsertProduct', { sku, name: `${sku} renamed`, unitPrice: 12 });
+  await call(h.clients.inventory, 'upsertProduct', { sku, name: `${sku} renamed`, unitPrice: 12 }); // no change
+  const tx = uid('order');
+  await call(h.clients.inventory, 'reserve', {
+    branch: { txId: tx, branchId: 'inventory' },
+    orderId: tx,
+    items: [{ sku, quantity: 2 }],
+  });
+  await call(h.clients.inventory, 'release', { branch: { txId: tx, branchId: 'inventory' } });
+  const rows = await db('outbox')
+    .where({ aggregate_id: sku })
+    .orderBy('seq')
+    .select<{ event_type: string; aggregate_version: string }[]>('event_type', 'aggregate_version');
+  expect(rows.map((r) => [r.event_type, Number(r.aggregate_version)])).toEqual([
+    ['ProductUpserted', 1],
+    ['StockSet', 2],
+    ['ProductUpserted', 3],
+    ['StockReserved', 4],
+    ['StockReleased', 5],
+  ]);
+  const stock = await db('stock').where({ sku }).first<{ version: string }>('version');
+  expect(Number(stock?.version)).toBe(5);
 });

@@ -2,7 +2,7 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { ConfigError } from '../../../common/config';
 import { retryDelayMs } from '../../../workers/relay/backoff';
-import { compareCommitOrder } from '../../../workers/relay/claim';
+import { compareDeliveryOrder } from '../../../workers/relay/claim';
 import { classifySendError, describeError } from '../../../workers/relay/errors';
 import { parseRelayFaults } from '../../../workers/relay/faults';
 import { groupByAggregate, toKafkaMessage, toTopicMessages } from '../../../outbox/messages';
@@ -15,6 +15,7 @@ function row(overrides: Partial<OutboxRow> = {}): OutboxRow {
     txid: '100',
     aggregateType: 'order',
     aggregateId: 'o-1',
+    aggregateVersion: '0',
     eventType: 'OrderCreated',
     payloadJson: '{"orderId": "o-1"}',
     headers: {},
@@ -37,17 +38,19 @@ describe('retryDelayMs', () => {
   });
 });
 
-describe('compareCommitOrder', () => {
-  test('orders by txid numerically, then seq (not as text)', () => {
+describe('compareDeliveryOrder', () => {
+  test('orders by aggregate version, then txid, then seq, numerically (not as text)', () => {
     const rows = [
-      row({ txid: '100001', seq: '5' }),
-      row({ txid: '99999', seq: '9' }),
-      row({ txid: '100001', seq: '3' }),
+      row({ aggregateVersion: '10', txid: '5', seq: '1' }),
+      row({ aggregateVersion: '9', txid: '100001', seq: '5' }),
+      row({ aggregateVersion: '0', txid: '100001', seq: '3' }),
+      row({ aggregateVersion: '0', txid: '99999', seq: '9' }),
     ];
-    expect(rows.sort(compareCommitOrder).map((r) => `${r.txid}/${r.seq}`)).toEqual([
-      '99999/9',
-      '100001/3',
-      '100001/5',
+    expect(rows.sort(compareDeliveryOrder).map((r) => `${r.aggregateVersion}/${r.txid}/${r.seq}`)).toEqual([
+      '0/99999/9',
+      '0/100001/3',
+      '9/100001/5',
+      '10/5/1',
     ]);
   });
 });

@@ -37,23 +37,25 @@ export interface StoredRow {
   seq: string;
   txid: string;
   aggregate_id: string;
+  aggregate_version: string;
   status: string;
   attempts: number;
   claimed_by: string | null;
   last_error: string | null;
 }
 
-/** Every outbox row of aggregates starting with `prefix`, in (txid, seq) order. */
+/** Every outbox row of aggregates starting with `prefix`, in delivery order: (aggregate_version, txid, seq). */
 export async function storedRows(db: Knex, prefix: string): Promise<StoredRow[]> {
   const result = await db.raw<{ rows: StoredRow[] }>(
-    `select id, seq::text as seq, txid::text as txid, aggregate_id, status, attempts, claimed_by, last_error
-     from outbox o where aggregate_id like ? order by o.txid, o.seq`, // qualified: the text aliases would sort as text
+    `select id, seq::text as seq, txid::text as txid, aggregate_id, aggregate_version::text as aggregate_version,
+            status, attempts, claimed_by, last_error
+     from outbox o where aggregate_id like ? order by o.aggregate_version, o.txid, o.seq`, // qualified: the text aliases would sort as text
     [`${prefix}%`],
   );
   return result.rows;
 }
 
-/** Expected Kafka order per aggregate: event ids by aggregate, in (txid, seq) order. */
+/** Expected Kafka order per aggregate: event ids by aggregate, in delivery order (rows as storedRows returns them). */
 export function expectedOrder(rows: readonly StoredRow[]): Map<string, string[]> {
   const byAggregate = new Map<string, string[]>();
   for (const row of rows) {
