@@ -1,8 +1,9 @@
 /**
  * A small process supervisor: runs parts as child Node processes (TypeScript through tsx), prefixes their output,
  * restarts a crashed part with capped backoff for as long as it runs (never giving up: a part that keeps crashing is
- * reported as flapping, loudly, and still restarted), tells when each part is ready, and stops them in stages (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a
- * terminal's Ctrl-C reaches only the supervisor, which then stops them in order.
+ * reported as flapping, loudly, and still restarted), tells when each part is ready, and stops them in stages
+ * (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a terminal's Ctrl-C reaches
+ * only the supervisor, which then stops them in order.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
