@@ -384,6 +384,11 @@ export const ErrorResponseSchema = Type.Object(
   { description: 'every error answer has this shape' },
 );
 
+/** /readyz when not ready: the readiness report, and the one error shape every non-2xx answer has. */
+export const NotReadySchema = Type.Composite([ReadinessSchema, ErrorResponseSchema], {
+  description: 'not ready: which checks fail, in the error shape',
+});
+
 /** The error answers a route may give, for its OpenAPI entry. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, ErrorResponseSchema]));

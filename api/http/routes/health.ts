@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDependencies } from '../../operations/deps';
 import { readiness } from '../../operations';
-import { errorResponses, HealthSchema, ReadinessSchema } from '../../operations/schemas';
+import { DtxError, errorBody } from '../../operations/errors';
+import { errorResponses, HealthSchema, NotReadySchema, ReadinessSchema } from '../../operations/schemas';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   app.get(
@@ -24,14 +25,17 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies
         tags: ['health'],
         summary: 'Readiness: Temporal, every database and Kafka answer',
         description: '200 when all answer; 503 listing each check, with the error of those that do not.',
-        response: { 200: ReadinessSchema, 503: ReadinessSchema, ...errorResponses(401) },
+        response: { 200: ReadinessSchema, 503: NotReadySchema, ...errorResponses(401) },
       },
     },
     async (request, reply) => {
       const result = await readiness(deps, undefined, (probe, error) =>
         request.log.warn({ err: error, probe }, `readiness check ${probe} failed`),
       );
-      return reply.code(result.status === 'ready' ? 200 : 503).send(result);
+      if (result.status === 'ready') return reply.code(200).send(result);
+      const failing = result.checks.filter((check) => !check.ok).map((check) => check.name);
+      const error = new DtxError('UNAVAILABLE', `not ready: ${failing.join(', ')} (see checks)`);
+      return reply.code(503).send({ ...errorBody(error), ...result });
     },
   );
 }

@@ -225,6 +225,7 @@ describe('an answer about a dependency that does not answer names it, not its ad
     });
     const response = await api.request('GET', '/readyz');
     expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('UNAVAILABLE');
     const payment = response.body.checks.filter((check: { name: string }) => check.name === 'db:payment');
     expect(payment.map((check: { ok: boolean; error: string }) => [check.ok, check.error])).toEqual([
       [false, 'the payment database is not answering; is the local stack up (`npm run stack -- status`)?'],

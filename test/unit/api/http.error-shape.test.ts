@@ -163,6 +163,24 @@ test('malformed HTTP (Content-Length and Transfer-Encoding both) is 400 BAD_REQU
   expect(answer.body.error.message).toBe('malformed HTTP request');
 });
 
+test('/readyz not ready is 503 in the error shape too, with the checks and without the driver text', async () => {
+  const down = await startApi({
+    deps: fakeDeps(() => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5433'))),
+  });
+  try {
+    const answer = await down.request('GET', '/readyz');
+    expectErrorShape(answer, 'UNAVAILABLE');
+    expect(answer.body).toMatchObject({
+      error: { message: 'not ready: fake (see checks)' },
+      status: 'unavailable',
+      checks: [{ name: 'fake', ok: false, error: 'the check failed (details in the API log)' }],
+    });
+    expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+  } finally {
+    await down.close();
+  }
+});
+
 test('a request that arrives on a kept-alive connection while the server closes is 503 UNAVAILABLE', async () => {
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
