@@ -9,6 +9,7 @@
  *  (b) raw: a bare idempotent kafkajs producer sending the same N messages with the same batching (B per sendBatch).
  *  Prints both and the ratio relay/raw (the raw producer is the physical limit: one producer, sequential batches).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,8 +48,6 @@ function positiveInt(name: string) {
     return value;
   };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
