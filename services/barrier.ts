@@ -12,6 +12,12 @@
  *   ALREADY_CANCELLED. Otherwise insert the confirm row; already there -> DUPLICATE.
  * Locking the origin row in confirm and cancel serializes them, so they can never both apply.
  * A refused or failed call throws, which rolls back its barrier rows with the transaction.
+ *
+ * Two guards make the rows safe to purge and a repeat safe to trust (docs/design.md, "Retention"):
+ * - a forward row keeps the request's fingerprint; a repeat with another request is refused IDEMPOTENCY_CONFLICT;
+ * - when the origin row of a compensate/cancel/confirm is missing, the branch's business record decides (it is
+ *   never purged): an action that is on record is undone, never answered EMPTY. The cleanup keeps the markers of
+ *   empty compensations, which are what refuse a late (hanging) action.
  */
 import type { Knex } from 'knex';
 import type { BarrierOp, BarrierOutcome } from '../workflows/names';
@@ -24,6 +30,16 @@ export interface BranchKey {
   branchId: string;
 }
 
+/** What a branch's business record says happened, asked only when its barrier rows are gone. */
+export type BranchRecord = 'absent' | 'open' | 'undone' | 'confirmed';
+
+export interface BarrierGuard {
+  /** Hash of a forward call's request: a repeat under the same branch must carry the same one. */
+  fingerprint?: string;
+  /** Reads the branch's business record (payment, reservation, coupon hold, order) in the call's transaction. */
+  recorded?: (trx: Knex.Transaction) => Promise<BranchRecord>;
+}
+
 /** The forward op whose effect `op` undoes or completes. */
 const ORIGIN: Partial<Record<BarrierOp, BarrierOp>> = { compensate: 'action', cancel: 'try', confirm: 'try' };
 
@@ -32,27 +48,36 @@ async function insertRow(
   branch: BranchKey,
   op: BarrierOp,
   reason: string,
+  fingerprint = '',
 ): Promise<boolean> {
   const result = await trx.raw<{ rowCount: number }>(
-    `insert into tx_barrier (tx_id, branch_id, op, reason) values (?, ?, ?, ?) on conflict do nothing`,
-    [branch.txId, branch.branchId, op, reason],
+    `insert into tx_barrier (tx_id, branch_id, op, reason, fingerprint) values (?, ?, ?, ?, ?) on conflict do nothing`,
+    [branch.txId, branch.branchId, op, reason, fingerprint],
   );
   return result.rowCount === 1;
 }
 
-/** The reason of an existing barrier row (locked FOR UPDATE when asked), or undefined when there is none. */
-async function rowReason(
+interface Row {
+  reason: string;
+  fingerprint: string;
+}
+
+/** An existing barrier row (locked FOR UPDATE when asked), or undefined when there is none. */
+async function findRow(
   trx: Knex.Transaction,
   branch: BranchKey,
   op: BarrierOp,
   lock: boolean,
-): Promise<string | undefined> {
-  const result = await trx.raw<{ rows: { reason: string }[] }>(
-    `select reason from tx_barrier where tx_id = ? and branch_id = ? and op = ?${lock ? ' for update' : ''}`,
+): Promise<Row | undefined> {
+  const result = await trx.raw<{ rows: Row[] }>(
+    `select reason, fingerprint from tx_barrier where tx_id = ? and branch_id = ? and op = ?${lock ? ' for update' : ''}`,
     [branch.txId, branch.branchId, op],
   );
-  return result.rows[0]?.reason;
+  return result.rows[0];
 }
+
+const rowReason = async (trx: Knex.Transaction, branch: BranchKey, op: BarrierOp, lock: boolean) =>
+  (await findRow(trx, branch, op, lock))?.reason;
 
 function hanging(branch: BranchKey, op: BarrierOp, by: string): BusinessRejectionError {
   return new BusinessRejectionError(
@@ -70,40 +95,76 @@ export async function enterBarrier(
   branch: BranchKey,
   op: BarrierOp,
   reason = '',
+  guard: BarrierGuard = {},
 ): Promise<BarrierOutcome> {
   if (op === 'action' || op === 'try') {
-    if (await insertRow(trx, branch, op, '')) return 'APPLIED';
-    const existing = await rowReason(trx, branch, op, false);
-    if (existing === 'compensate' || existing === 'cancel') throw hanging(branch, op, existing);
+    if (await insertRow(trx, branch, op, '', guard.fingerprint)) return 'APPLIED';
+    const existing = await findRow(trx, branch, op, false);
+    if (existing?.reason === 'compensate' || existing?.reason === 'cancel')
+      throw hanging(branch, op, existing.reason);
+    if (guard.fingerprint && existing?.fingerprint && existing.fingerprint !== guard.fingerprint) {
+      throw new BusinessRejectionError(
+        'IDEMPOTENCY_CONFLICT',
+        `${op} of ${branch.txId}/${branch.branchId} refused: that branch already ran with another request`,
+      );
+    }
     return 'DUPLICATE';
   }
   const origin = ORIGIN[op] as BarrierOp;
+  const record = () => guard.recorded?.(trx) ?? Promise.resolve<BranchRecord>('absent');
   if (op === 'confirm') {
-    const tried = await rowReason(trx, branch, origin, true);
+    let tried = await rowReason(trx, branch, origin, true);
     if (tried === undefined) {
-      throw new BusinessRejectionError(
-        'TRY_NOT_APPLIED',
-        `confirm of ${branch.txId}/${branch.branchId} refused: no try applied`,
-      );
+      // no try row: never tried, or its rows were purged; the business record tells which
+      const state = await record();
+      if (state === 'absent') {
+        throw new BusinessRejectionError(
+          'TRY_NOT_APPLIED',
+          `confirm of ${branch.txId}/${branch.branchId} refused: no try applied`,
+        );
+      }
+      if (state === 'undone') throw hanging(branch, op, 'cancel');
+      await insertRow(trx, branch, origin, '');
+      if (state === 'confirmed') {
+        await insertRow(trx, branch, op, reason);
+        return 'DUPLICATE';
+      }
+      tried = '';
     }
     if (tried === 'cancel' || (await rowReason(trx, branch, 'cancel', false)) !== undefined)
       throw hanging(branch, op, 'cancel');
     return (await insertRow(trx, branch, op, reason)) ? 'APPLIED' : 'DUPLICATE';
   }
   // compensate / cancel
+  let state: BranchRecord = 'open';
   if (await insertRow(trx, branch, origin, op)) {
-    await insertRow(trx, branch, op, reason);
-    return 'EMPTY';
+    state = await record();
+    if (state === 'absent') {
+      await insertRow(trx, branch, op, reason);
+      return 'EMPTY';
+    }
+    // the origin ran but its rows were purged: restore its row and decide as if it had been there
+    await trx.raw(`update tx_barrier set reason = '' where tx_id = ? and branch_id = ? and op = ?`, [
+      branch.txId,
+      branch.branchId,
+      origin,
+    ]);
   }
-  await rowReason(trx, branch, origin, true);
+  const originReason = await rowReason(trx, branch, origin, true);
   if (!(await insertRow(trx, branch, op, reason))) return 'DUPLICATE';
-  if (op === 'cancel' && (await rowReason(trx, branch, 'confirm', false)) !== undefined) {
+  // this op's own row was purged, the marker of its earlier empty run was kept: still nothing to undo
+  if (originReason === op) return 'EMPTY';
+  if (
+    op === 'cancel' &&
+    (state === 'confirmed' || (await rowReason(trx, branch, 'confirm', false)) !== undefined)
+  ) {
     throw new BusinessRejectionError(
       'ALREADY_CONFIRMED',
       `cancel of ${branch.txId}/${branch.branchId} refused: already confirmed`,
     );
   }
-  return 'APPLIED';
+  // undone already, and the rows of that undo were purged: a duplicate
+  return state === 'undone' ? 'DUPLICATE' : 'APPLIED';
 }
 
 /**
@@ -117,21 +178,27 @@ export async function withBarrier<T>(
   reason: string,
   apply: (trx: Knex.Transaction) => Promise<T>,
   replay: (trx: Knex.Transaction, outcome: 'DUPLICATE' | 'EMPTY') => Promise<T>,
+  guard: BarrierGuard = {},
 ): Promise<{ outcome: BarrierOutcome; value: T }> {
   return db.transaction(async (trx) => {
-    const outcome = await enterBarrier(trx, branch, op, reason);
+    const outcome = await enterBarrier(trx, branch, op, reason, guard);
     const value = outcome === 'APPLIED' ? await apply(trx) : await replay(trx, outcome);
     return { outcome, value };
   });
 }
 
-/** Deletes barrier rows older than `retentionDays`, in batches; returns how many went. */
+/**
+ * Deletes barrier rows older than `retentionDays`, in batches; returns how many went. The markers of empty
+ * compensations/cancels (an origin row written by them) stay: they refuse a late action, and there is no record
+ * of them elsewhere.
+ */
 export async function cleanupBarrier(db: Knex, retentionDays: number, batchSize = 5000): Promise<number> {
   let total = 0;
   for (;;) {
     const result = await db.raw<{ rowCount: number }>(
       `delete from tx_barrier where ctid in (
-         select ctid from tx_barrier where created_at < now() - make_interval(days => ?) limit ?)`,
+         select ctid from tx_barrier where created_at < now() - make_interval(days => ?)
+           and not (op in ('action', 'try') and reason <> '') limit ?)`,
       [retentionDays, batchSize],
     );
     total += result.rowCount;

@@ -4,7 +4,8 @@ import type { CouponResult } from '../../proto/gen/dtx/v1/CouponResult';
 import type { CouponServiceHandlers } from '../../proto/gen/dtx/v1/CouponService';
 import type { TxMode } from '../../workflows/names';
 import { withBarrier } from '../barrier';
-import { FORWARD_OP, settleRpcs, type SettleOp } from '../lib/branch';
+import { FORWARD_OP, recordOf, settleRpcs, type SettleOp } from '../lib/branch';
+import { requestFingerprint } from '../lib/fingerprint';
 import { emitEvent } from '../lib/events';
 import { AlreadyExistsError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
@@ -102,6 +103,7 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
         const hold = await findHold(trx, input.branch);
         return { discount: hold?.discount ?? 0, coupon: toProto(await requireCoupon(trx, input.code)) };
       },
+      { fingerprint: requestFingerprint(input) },
     );
     return { outcome, ...value };
   }
@@ -132,6 +134,8 @@ export function couponHandlers(db: Knex): Handlers<CouponServiceHandlers> {
         reason,
       });
     },
+    async (trx, branch) =>
+      recordOf((await findHold(trx, branch))?.state, ['RESTORED', 'CANCELLED'], ['CONFIRMED']),
   );
 
   return {

@@ -4,7 +4,8 @@ import type { InventoryServiceHandlers } from '../../proto/gen/dtx/v1/InventoryS
 import type { ReservationResult } from '../../proto/gen/dtx/v1/ReservationResult';
 import type { TxMode } from '../../workflows/names';
 import { withBarrier, type BranchKey } from '../barrier';
-import { FORWARD_OP, settleRpcs, type SettleOp } from '../lib/branch';
+import { FORWARD_OP, recordOf, settleRpcs, type SettleOp } from '../lib/branch';
+import { requestFingerprint } from '../lib/fingerprint';
 import { emitEvent } from '../lib/events';
 import type { CallContext, Handlers } from '../rpc/server';
 import {
@@ -103,6 +104,7 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
       },
       async (trx) =>
         (await reservationsOf(trx, input.branch)).map(({ sku, quantity }) => ({ sku, quantity })),
+      { fingerprint: requestFingerprint(input) },
     );
     return { outcome, items: value };
   }
@@ -125,6 +127,8 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
       }
       await setReservationState(trx, branch, next);
     },
+    async (trx, branch) =>
+      recordOf((await reservationsOf(trx, branch))[0]?.state, ['RELEASED', 'CANCELLED'], ['CONFIRMED']),
   );
 
   return {

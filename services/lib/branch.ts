@@ -6,9 +6,20 @@ import type { Knex } from 'knex';
 import type { BranchRequest__Output } from '../../proto/gen/dtx/v1/BranchRequest';
 import type { BranchResult } from '../../proto/gen/dtx/v1/BranchResult';
 import type { TxMode } from '../../workflows/names';
-import { withBarrier, type BranchKey } from '../barrier';
+import { withBarrier, type BranchKey, type BranchRecord } from '../barrier';
 import type { CallContext } from '../rpc/server';
 import { requireBranch, text } from './validate';
+
+/** What a business record's state says about its branch, for the barrier (see BranchRecord). */
+export function recordOf<State extends string>(
+  state: State | undefined,
+  undone: readonly State[],
+  confirmed: readonly State[],
+): BranchRecord {
+  if (state === undefined) return 'absent';
+  if (undone.includes(state)) return 'undone';
+  return confirmed.includes(state) ? 'confirmed' : 'open';
+}
 
 /** The barrier op of a mode's forward call. */
 export const FORWARD_OP: Record<TxMode, 'action' | 'try'> = { saga: 'action', tcc: 'try' };
@@ -24,11 +35,15 @@ export interface Settling {
   reason: string;
 }
 
-/** The three settle RPCs: validate the BranchRequest, then `apply` the op's row of `table` when the barrier says APPLIED. */
+/**
+ * The three settle RPCs: validate the BranchRequest, then `apply` the op's row of `table` when the barrier says APPLIED.
+ * `recorded` reads the branch's business record, which decides when the barrier rows were purged.
+ */
 export function settleRpcs<Step>(
   db: Knex,
   table: Record<SettleOp, Step>,
   apply: (settling: Settling, step: Step) => Promise<void>,
+  recorded: (trx: Knex.Transaction, branch: BranchKey) => Promise<BranchRecord>,
 ): Record<SettleOp, SettleRpc> {
   const rpc =
     (op: SettleOp): SettleRpc =>
@@ -36,7 +51,9 @@ export function settleRpcs<Step>(
       const branch = requireBranch(request.branch);
       const reason = text(request.reason, 'reason');
       const applied = (trx: Knex.Transaction) => apply({ trx, ctx, branch, reason }, table[op]);
-      const { outcome } = await withBarrier(db, branch, op, reason, applied, () => Promise.resolve());
+      const { outcome } = await withBarrier(db, branch, op, reason, applied, () => Promise.resolve(), {
+        recorded: (trx) => recorded(trx, branch),
+      });
       return { branch, outcome };
     };
   return { compensate: rpc('compensate'), confirm: rpc('confirm'), cancel: rpc('cancel') };

@@ -6,6 +6,7 @@ import type { OrderResult } from '../../proto/gen/dtx/v1/OrderResult';
 import type { OrderServiceHandlers } from '../../proto/gen/dtx/v1/OrderService';
 import { withBarrier } from '../barrier';
 import { emitEvent } from '../lib/events';
+import { requestFingerprint } from '../lib/fingerprint';
 import { AlreadyExistsError, BusinessRejectionError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
 import { findOrder, insertOrder, listOrders, setStatus, type OrderRecord } from './store';
@@ -72,6 +73,8 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
       reason,
       async (trx) => {
         const order = await requireOrder(trx, input.orderId, input.branch.txId);
+        // already there, and the barrier rows of that call were purged: nothing to change
+        if (order.status === to) return toProto(order);
         if (order.status !== 'PENDING') {
           throw new BusinessRejectionError(
             order.status === 'CANCELLED' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING',
@@ -85,6 +88,15 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
         return toProto(changed);
       },
       (trx) => current(trx, input.orderId),
+      op === 'compensate'
+        ? {
+            recorded: async (trx) => {
+              const order = await findOrder(trx, input.orderId);
+              if (!order || order.txId !== input.branch.txId) return 'absent';
+              return order.status === 'CANCELLED' ? 'undone' : 'open';
+            },
+          }
+        : { fingerprint: requestFingerprint(input) },
     );
     return { outcome, order: value };
   }
@@ -98,8 +110,12 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
         'action',
         '',
         async (trx) => {
-          if (!(await insertOrder(trx, input)))
+          if (!(await insertOrder(trx, input))) {
+            // the same transaction's order, its barrier rows purged: a repeat, not a clash
+            const existing = await findOrder(trx, input.orderId);
+            if (existing?.txId === input.branch.txId) return toProto(existing);
             throw new AlreadyExistsError('order', input.orderId, `order ${input.orderId} already exists`);
+          }
           const order = (await findOrder(trx, input.orderId))!;
           await emitEvent(
             trx,
@@ -112,6 +128,7 @@ export function orderHandlers(db: Knex): Handlers<OrderServiceHandlers> {
           return toProto(order);
         },
         (trx) => current(trx, input.orderId),
+        { fingerprint: requestFingerprint(input) },
       );
       return { outcome, order: value };
     },

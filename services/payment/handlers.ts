@@ -5,7 +5,8 @@ import type { PaymentServiceHandlers } from '../../proto/gen/dtx/v1/PaymentServi
 import type { Wallet__Output } from '../../proto/gen/dtx/v1/Wallet';
 import type { TxMode } from '../../workflows/names';
 import { withBarrier, type BranchKey } from '../barrier';
-import { FORWARD_OP, settleRpcs, type SettleOp } from '../lib/branch';
+import { FORWARD_OP, recordOf, settleRpcs, type SettleOp } from '../lib/branch';
+import { requestFingerprint } from '../lib/fingerprint';
 import { emitEvent } from '../lib/events';
 import { BusinessRejectionError, InvalidArgumentError, NotFoundError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
@@ -96,6 +97,7 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
         return wallet;
       },
       (trx) => requireWallet(trx, input.customerId),
+      { fingerprint: requestFingerprint(input) },
     );
     return { outcome, wallet: value };
   }
@@ -117,6 +119,8 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
       await setPaymentState(trx, branch, next, reason);
       await walletEvent(trx, ctx, event, branch, payment.orderId, payment.amount, wallet, reason);
     },
+    async (trx, branch) =>
+      recordOf((await findPayment(trx, branch))?.state, ['REFUNDED', 'CANCELLED'], ['CONFIRMED']),
   );
 
   return {
@@ -151,6 +155,7 @@ export function paymentHandlers(db: Knex): Handlers<PaymentServiceHandlers> {
           return wallet;
         },
         (trx) => requireWallet(trx, input.customerId),
+        { fingerprint: requestFingerprint(input) },
       );
       return { outcome, wallet: value };
     },

@@ -34,6 +34,8 @@ export const BUSINESS_REASONS = [
   'ORDER_NOT_PENDING',
   // the order belongs to another transaction than the calling branch
   'TX_MISMATCH',
+  // a repeated action/try whose request differs from the one the branch first ran with
+  'IDEMPOTENCY_CONFLICT',
 ] as const;
 export type BusinessReason = (typeof BUSINESS_REASONS)[number];
 

@@ -2,9 +2,9 @@
  * The barrier (docs/design.md) on every mutating RPC of every service, over real gRPC and PostgreSQL: duplicates,
  * empty compensations/cancels, hanging tries, confirm/cancel refusals, and try racing cancel.
  */
-import type { ServiceName } from '../../../common/config';
 import { call } from '../../../services/rpc/clients';
 import { barrierOf, branch, failure, outboxOfTx, startHarness, uid, type Harness } from './harness';
+import { participantsOf, reason, type Participant } from './participants';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,147 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-type Call = (subject: string, txId: string) => Promise<{ outcome?: string }>;
-
-interface Participant {
-  service: ServiceName;
-  /** Creates a fresh subject (sku, coupon code, customer, order id) and returns its id. */
-  setup(): Promise<string>;
-  action: Call;
-  compensate: Call;
-  try?: Call;
-  confirm?: Call;
-  cancel?: Call;
-  /** The subject's business state, read from the database. */
-  truth(subject: string): Promise<unknown>;
-}
-
-const reason = 'test';
-
-const inventory: Participant = {
-  service: 'inventory',
-  async setup() {
-    const sku = uid('SKU');
-    await call(h.clients.inventory, 'upsertProduct', { sku, name: sku, unitPrice: 100 });
-    await call(h.clients.inventory, 'setStock', { sku, available: 10 });
-    return sku;
-  },
-  action: (sku, tx) =>
-    call(h.clients.inventory, 'reserve', {
-      branch: branch(tx, 'inventory'),
-      orderId: tx,
-      items: [{ sku, quantity: 3 }],
-    }),
-  compensate: (_sku, tx) => call(h.clients.inventory, 'release', { branch: branch(tx, 'inventory'), reason }),
-  try: (sku, tx) =>
-    call(h.clients.inventory, 'tryReserve', {
-      branch: branch(tx, 'inventory'),
-      orderId: tx,
-      items: [{ sku, quantity: 3 }],
-    }),
-  confirm: (_sku, tx) =>
-    call(h.clients.inventory, 'confirmReserve', { branch: branch(tx, 'inventory'), reason }),
-  cancel: (_sku, tx) =>
-    call(h.clients.inventory, 'cancelReserve', { branch: branch(tx, 'inventory'), reason }),
-  async truth(sku) {
-    const row = await h.db('inventory')('stock').where({ sku }).first('available', 'frozen', 'sold');
-    return { available: Number(row.available), frozen: Number(row.frozen), sold: Number(row.sold) };
-  },
-};
-
-const coupon: Participant = {
-  service: 'coupon',
-  async setup() {
-    const code = uid('CPN');
-    await call(h.clients.coupon, 'issueCoupon', { code, discountType: 'FIXED', amountOff: 500 });
-    return code;
-  },
-  action: (code, tx) =>
-    call(h.clients.coupon, 'redeem', {
-      branch: branch(tx, 'coupon'),
-      code,
-      customerId: 'c1',
-      orderId: tx,
-      orderAmount: 2000,
-    }),
-  compensate: (_code, tx) => call(h.clients.coupon, 'restore', { branch: branch(tx, 'coupon'), reason }),
-  try: (code, tx) =>
-    call(h.clients.coupon, 'tryLock', {
-      branch: branch(tx, 'coupon'),
-      code,
-      customerId: 'c1',
-      orderId: tx,
-      orderAmount: 2000,
-    }),
-  confirm: (_code, tx) => call(h.clients.coupon, 'confirm', { branch: branch(tx, 'coupon'), reason }),
-  cancel: (_code, tx) => call(h.clients.coupon, 'cancel', { branch: branch(tx, 'coupon'), reason }),
-  async truth(code) {
-    const row = await h.db('coupon')('coupons').where({ code }).first('state', 'tx_id');
-    return { state: row.state, tx: row.tx_id === null ? null : 'held' };
-  },
-};
-
-const payment: Participant = {
-  service: 'payment',
-  async setup() {
-    const customerId = uid('cust');
-    await call(h.clients.payment, 'credit', {
-      branch: branch(uid('credit'), 'credit'),
-      customerId,
-      amount: 10_000,
-    });
-    return customerId;
-  },
-  action: (customerId, tx) =>
-    call(h.clients.payment, 'charge', {
-      branch: branch(tx, 'payment'),
-      customerId,
-      orderId: tx,
-      amount: 2500,
-    }),
-  compensate: (_c, tx) => call(h.clients.payment, 'refund', { branch: branch(tx, 'payment'), reason }),
-  try: (customerId, tx) =>
-    call(h.clients.payment, 'tryFreeze', {
-      branch: branch(tx, 'payment'),
-      customerId,
-      orderId: tx,
-      amount: 2500,
-    }),
-  confirm: (_c, tx) => call(h.clients.payment, 'confirm', { branch: branch(tx, 'payment'), reason }),
-  cancel: (_c, tx) => call(h.clients.payment, 'cancel', { branch: branch(tx, 'payment'), reason }),
-  async truth(customerId) {
-    const row = await h
-      .db('payment')('wallets')
-      .where({ customer_id: customerId })
-      .first('balance', 'frozen');
-    return { balance: Number(row.balance), frozen: Number(row.frozen) };
-  },
-};
-
-// order: CreateOrder is the action, CancelOrder its compensation; the subject is the customer, the order id = tx id
-const order: Participant = {
-  service: 'order',
-  setup: () => Promise.resolve(uid('cust')),
-  action: (customerId, tx) =>
-    call(h.clients.order, 'createOrder', {
-      branch: branch(tx, 'order'),
-      orderId: tx,
-      customerId,
-      lines: [{ sku: 'S', quantity: 2, unitPrice: 300 }],
-      txMode: 'saga',
-    }),
-  compensate: (_c, tx) =>
-    call(h.clients.order, 'cancelOrder', { branch: branch(tx, 'order'), orderId: tx, reason }),
-  async truth(customerId) {
-    const rows = await h
-      .db('order')('orders')
-      .where({ customer_id: customerId })
-      .orderBy('order_id')
-      .select('status');
-    return rows.map((r: { status: string }) => r.status);
-  },
-};
-
+const { inventory, coupon, payment, order } = participantsOf(() => h);
 const participants = [inventory, coupon, payment, order];
 const tccParticipants = [inventory, coupon, payment];
 const events = async (p: Participant, txId: string): Promise<string[]> =>
