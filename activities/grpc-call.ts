@@ -35,8 +35,9 @@ export function callOptions(deadlineMs: number): CallOptions {
  */
 export async function grpcCall<T>(describe: string, run: () => Promise<T>): Promise<T> {
   const context = Context.current();
-  context.heartbeat();
-  const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  // Only a remote activity heartbeats (a local one cannot: its workflow task carries it), and only once the call has
+  // run for a second: a heartbeat is a server round trip, worth paying only when a cancel or a dead worker may need it.
+  const beat = context.info.isLocal ? undefined : setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     // A cancelled activity stops waiting (and aborts the call); if the call still lands, the barrier makes it harmless.
     return await Promise.race([run(), context.cancelled]);
@@ -56,7 +57,7 @@ export async function grpcCall<T>(describe: string, run: () => Promise<T>): Prom
       throw ApplicationFailure.retryable(message, failure.type, details);
     throw ApplicationFailure.nonRetryable(message, failure.type, details);
   } finally {
-    clearInterval(beat);
+    if (beat) clearInterval(beat);
   }
 }
 

@@ -6,13 +6,23 @@
 import type { PlaceOrderInput, PlaceOrderResult } from './contract';
 import { runSaga } from './lib';
 import { STEPS } from './names';
-import { acts } from './order/activities';
-import { describeItems, openOrderTx, orderResult, orderStep, quoteOrder, quoteSummary } from './order/flow';
+import { orderProxies } from './order/activities';
+import {
+  cancelOrder,
+  describeItems,
+  openOrderTx,
+  orderResult,
+  orderStep,
+  quoteOrder,
+  quoteSummary,
+} from './order/flow';
 
 export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  // first: records the local-activities patch marker (older histories replay with remote activities)
+  const { calls: acts, local } = orderProxies();
   const { orderId, customerId, items, couponCode } = input;
   const goods = describeItems(input);
-  const tx = openOrderTx('saga', input, (order, coupon) => [
+  const tx = openOrderTx('saga', input, local, (order, coupon) => [
     { name: STEPS.quote, summary: quoteSummary(input) },
     { name: STEPS.order, summary: `Create order ${order} as PENDING (rollback: cancel it)` },
     { name: STEPS.inventory, summary: `Reserve ${goods} for order ${order} (rollback: release)` },
@@ -25,11 +35,37 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
     { name: STEPS.confirm, summary: `Confirm order ${order} (pivot: nothing is undone after it)` },
   ]);
 
+  // The compensations, defined up front: a cancelled saga with local calls runs them all (Saga.plan).
+  const release = (reason: string) =>
+    acts.releaseStock.executeWithOptions(
+      { summary: `inventory.Release: give back ${goods} of order ${orderId} (${reason})` },
+      [{ branchId: STEPS.inventory, reason }],
+    );
+  const restore = (reason: string) =>
+    acts.restoreCoupon.executeWithOptions(
+      { summary: `coupon.Restore: ${couponCode ?? ''} of order ${orderId} (${reason})` },
+      [{ branchId: STEPS.coupon, reason }],
+    );
+  const refund = (reason: string) => {
+    const amount = tx.extra.quote ? `${tx.extra.quote.total} ` : '';
+    return acts.refundPayment.executeWithOptions(
+      { summary: `payment.Refund: ${amount}to ${customerId} for order ${orderId} (${reason})` },
+      [{ branchId: STEPS.payment, reason }],
+    );
+  };
+
   const outcome = await runSaga(tx, async (saga) => {
-    const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input) });
+    saga.plan([
+      { name: STEPS.order, compensate: cancelOrder(input, acts) },
+      { name: STEPS.inventory, compensate: release },
+      ...(couponCode ? [{ name: STEPS.coupon, compensate: restore }] : []),
+      // planned even when the quote leaves nothing to charge: a refund of a branch never charged is EMPTY
+      { name: STEPS.payment, compensate: refund },
+    ]);
+    const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
     const { subtotal, total } = quote;
 
-    await saga.step(orderStep(input, 'saga', quote));
+    await saga.step(orderStep(input, 'saga', quote, acts));
 
     await saga.step({
       name: STEPS.inventory,
@@ -38,11 +74,7 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
           { summary: `inventory.Reserve: ${goods} for order ${orderId}` },
           [{ branchId: STEPS.inventory, orderId, items }],
         ),
-      compensate: (reason) =>
-        acts.releaseStock.executeWithOptions(
-          { summary: `inventory.Release: give back ${goods} of order ${orderId} (${reason})` },
-          [{ branchId: STEPS.inventory, reason }],
-        ),
+      compensate: release,
     });
 
     if (couponCode) {
@@ -53,11 +85,7 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
             { summary: `coupon.Redeem: ${couponCode} for order ${orderId}` },
             [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
           ),
-        compensate: (reason) =>
-          acts.restoreCoupon.executeWithOptions(
-            { summary: `coupon.Restore: ${couponCode} of order ${orderId} (${reason})` },
-            [{ branchId: STEPS.coupon, reason }],
-          ),
+        compensate: restore,
       });
     }
 
@@ -70,11 +98,7 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
             { summary: `payment.Charge: ${total} from ${customerId} for order ${orderId}` },
             [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
           ),
-        compensate: (reason) =>
-          acts.refundPayment.executeWithOptions(
-            { summary: `payment.Refund: ${total} to ${customerId} for order ${orderId} (${reason})` },
-            [{ branchId: STEPS.payment, reason }],
-          ),
+        compensate: refund,
       });
     }
 

@@ -6,16 +6,27 @@
 import { DEFAULT_TRY_TIMEOUT_MS, type PlaceOrderInput, type PlaceOrderResult } from './contract';
 import { runSaga, runTcc, type TccParticipant } from './lib';
 import { STEPS } from './names';
-import { acts } from './order/activities';
-import { describeItems, openOrderTx, orderResult, orderStep, quoteOrder, quoteSummary } from './order/flow';
+import { orderProxies } from './order/activities';
+import {
+  cancelOrder,
+  describeItems,
+  openOrderTx,
+  orderResult,
+  orderStep,
+  quoteOrder,
+  quoteSummary,
+} from './order/flow';
 
 export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  // first: records the local-activities patch marker (older histories replay with remote activities)
+  const { calls: acts, tries, local } = orderProxies();
   const { orderId, customerId, items, couponCode } = input;
   const goods = describeItems(input);
   const tryTimeoutMs = input.tryTimeoutMs ?? DEFAULT_TRY_TIMEOUT_MS;
   const tx = openOrderTx(
     'tcc',
     input,
+    local,
     (order, coupon) => [
       { name: STEPS.quote, summary: quoteSummary(input) },
       { name: STEPS.order, summary: `Create order ${order} as PENDING (rollback: cancel it)` },
@@ -40,16 +51,18 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
   );
 
   const outcome = await runSaga(tx, async (saga) => {
-    const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input) });
+    // the participants are cancelled by the coordinator; the saga part to undo is the order
+    saga.plan([{ name: STEPS.order, compensate: cancelOrder(input, acts) }]);
+    const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
     const { subtotal, total } = quote;
 
-    await saga.step(orderStep(input, 'tcc', quote));
+    await saga.step(orderStep(input, 'tcc', quote, acts));
 
     const participants: TccParticipant[] = [
       {
         name: STEPS.inventory,
         try: () =>
-          acts.tryReserveStock.executeWithOptions(
+          tries.tryReserveStock.executeWithOptions(
             { summary: `inventory.TryReserve: freeze ${goods} for order ${orderId}` },
             [{ branchId: STEPS.inventory, orderId, items }],
           ),
@@ -69,7 +82,7 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
       participants.push({
         name: STEPS.coupon,
         try: () =>
-          acts.tryLockCoupon.executeWithOptions(
+          tries.tryLockCoupon.executeWithOptions(
             { summary: `coupon.TryLock: ${couponCode} for order ${orderId}` },
             [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
           ),
@@ -90,7 +103,7 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
       participants.push({
         name: STEPS.payment,
         try: () =>
-          acts.tryFreezePayment.executeWithOptions(
+          tries.tryFreezePayment.executeWithOptions(
             { summary: `payment.TryFreeze: ${total} of ${customerId} for order ${orderId}` },
             [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
           ),

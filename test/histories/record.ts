@@ -2,6 +2,8 @@
  * `npm run histories:record`: runs every workflow scenario (test/integration/workflows/support/scenarios.ts) on the
  * Temporal server of the config, with FAKE activities on a private task queue, and saves each history as JSON under
  * test/histories/ for the replay test. Regenerate only on a deliberate workflow change, and say so in the commit.
+ * The `*.remote-activities.json` files were recorded before the local-activities patch (workflows/order/activities.ts)
+ * and are kept: they prove that executions started before it still replay on their own path.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

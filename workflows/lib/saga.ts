@@ -1,6 +1,7 @@
 /**
  * Saga builder: run steps one by one, each with its compensation; when one fails for good (or the workflow is
- * cancelled before the pivot), undo the completed steps AND the step in flight, in reverse order.
+ * cancelled before the pivot), undo the completed steps AND the step in flight, in reverse order (with local calls,
+ * a cancellation undoes every planned step: see Saga.plan).
  */
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import { ABORT_REASONS } from '../names';
@@ -19,11 +20,25 @@ export interface SagaStep<T> {
 
 export type SagaOutcome<T> = { ok: true; value: T } | { ok: false; failedStep: string; reason: string };
 
+type Compensation = { name: string; compensate: (reason: string) => Promise<unknown> };
+
 export class Saga {
-  private readonly compensations: { name: string; compensate: (reason: string) => Promise<unknown> }[] = [];
+  private readonly compensations: Compensation[] = [];
+  private planned: Compensation[] = [];
   private current = '';
 
   constructor(readonly tx: Transaction) {}
+
+  /**
+   * Every compensable step the saga may reach, in order. With local calls (TransactionSpec.localCalls) a cancelled
+   * saga compensates all of them, reached or not: a lost workflow task may have applied steps that the re-run never
+   * reaches, because it sees the cancel request earlier. A step never applied compensates as a no-op (EMPTY), and its
+   * barrier row refuses a late action. Without local calls (or for a failure that is not a cancellation) only the
+   * steps reached are compensated.
+   */
+  plan(steps: Compensation[]): void {
+    this.planned = steps;
+  }
 
   /** A forward step: bounded retries, a rejection stops at once. */
   async step<T>(step: SagaStep<T>): Promise<T> {
@@ -39,16 +54,23 @@ export class Saga {
    */
   async pivot<T>(name: string, action: () => Promise<T>): Promise<T> {
     this.enter(name);
-    return CancellationScope.nonCancellable(() =>
-      this.tx.run(name, 'action', action, this.tx.definitivePolicy),
-    );
+    return CancellationScope.nonCancellable(async () => {
+      await this.tx.checkpoint();
+      return this.tx.run(name, 'action', action, this.tx.definitivePolicy);
+    });
   }
 
   /** Runs every registered compensation, newest first, each until it succeeds. */
   async compensate(failure: TxAborted): Promise<void> {
     this.tx.beginUndo(failure);
     const reason = `${failure.failedStep}: ${failure.reason}`;
-    for (const { name, compensate } of [...this.compensations].reverse()) {
+    const reached = new Set(this.compensations.map((c) => c.name));
+    // unreached steps come after the reached ones in the plan: newest first means them first
+    const unreached =
+      this.tx.localCalls && failure.reason === ABORT_REASONS.cancelled
+        ? this.planned.filter((c) => !reached.has(c.name))
+        : [];
+    for (const { name, compensate } of [...this.compensations, ...unreached].reverse()) {
       await this.tx.settle(name, 'compensate', () => compensate(reason));
     }
   }

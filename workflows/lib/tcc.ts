@@ -34,6 +34,8 @@ export async function runTcc(
 ): Promise<void> {
   const abort = await tryAll(tx, participants, options);
   if (!abort) {
+    // the decision to confirm is recorded before any confirm runs (a confirm cannot be cancelled afterwards)
+    await tx.checkpoint();
     await Promise.all(participants.map((p) => tx.settle(p.name, 'confirm', p.confirm)));
     return;
   }

@@ -24,7 +24,7 @@ import {
 } from '../lib';
 import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, STEPS, type TxMode } from '../names';
 import { CUSTOMER_ID, ORDER_ID, TX_MODE } from '../search-attributes';
-import { acts } from './activities';
+import type { OrderCalls } from './activities';
 
 type OrderExtra = Omit<TxState, keyof TxCoreState> & { mode: TxMode };
 export type OrderTransaction = Transaction<OrderExtra>;
@@ -57,6 +57,7 @@ function inputProblem(input: PlaceOrderInput): string | undefined {
 export function openOrderTx(
   mode: TxMode,
   input: PlaceOrderInput,
+  localCalls: boolean,
   steps: (order: string, couponCode: string | undefined) => StepSpec[],
   extra: Partial<OrderExtra> = {},
 ): OrderTransaction {
@@ -68,6 +69,7 @@ export function openOrderTx(
       steps: steps(input.orderId, couponCode),
       retry: { ...DEFAULT_RETRY_TUNING, ...input.retry },
       nonRetryableTypes: NON_RETRYABLE_ERROR_TYPES,
+      localCalls,
     },
     { mode, orderId: input.orderId, ...extra },
   );
@@ -95,7 +97,11 @@ export function quoteSummary(input: PlaceOrderInput): string {
 }
 
 /** Read-only: prices from the inventory catalogue, the coupon's discount; the total goes to the memo. */
-export async function quoteOrder(tx: OrderTransaction, input: PlaceOrderInput): Promise<OrderQuote> {
+export async function quoteOrder(
+  tx: OrderTransaction,
+  input: PlaceOrderInput,
+  acts: OrderCalls,
+): Promise<OrderQuote> {
   const { orderId, customerId, items, couponCode } = input;
   const priced = await acts.quoteItems.executeWithOptions(
     { summary: `inventory.Quote: price ${describeItems(input)} for order ${orderId}` },
@@ -121,7 +127,12 @@ export async function quoteOrder(tx: OrderTransaction, input: PlaceOrderInput): 
 }
 
 /** Step "order" of both modes: CreateOrder as PENDING with the quoted prices; undone by CancelOrder. */
-export function orderStep(input: PlaceOrderInput, mode: TxMode, quote: OrderQuote): SagaStep<unknown> {
+export function orderStep(
+  input: PlaceOrderInput,
+  mode: TxMode,
+  quote: OrderQuote,
+  acts: OrderCalls,
+): SagaStep<unknown> {
   const { orderId, customerId, couponCode } = input;
   const { lines, discount, total } = quote;
   return {
@@ -131,12 +142,18 @@ export function orderStep(input: PlaceOrderInput, mode: TxMode, quote: OrderQuot
         { summary: `order.CreateOrder: order ${orderId} (${total}) as PENDING` },
         [{ branchId: STEPS.order, orderId, customerId, lines, discount, couponCode, txMode: mode }],
       ),
-    compensate: (reason) =>
-      acts.cancelOrder.executeWithOptions(
-        { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
-        [{ branchId: STEPS.order, orderId, reason }],
-      ),
+    compensate: cancelOrder(input, acts),
   };
+}
+
+/** The compensation of step "order": CancelOrder. */
+export function cancelOrder(input: PlaceOrderInput, acts: OrderCalls): (reason: string) => Promise<unknown> {
+  const { orderId } = input;
+  return (reason) =>
+    acts.cancelOrder.executeWithOptions(
+      { summary: `order.CancelOrder: cancel order ${orderId} (${reason})` },
+      [{ branchId: STEPS.order, orderId, reason }],
+    );
 }
 
 /** The workflow result of a finished saga body. */

@@ -2,7 +2,15 @@
  * placeOrderSaga's logic with FAKE activities on the real Temporal dev server: the calls it makes (order and
  * count), the result, txState and the TxStatus search attribute at each stage.
  */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../../common/config';
+import { temporalConnectionOptions } from '../../../common/temporal';
 import type { PlaceOrderInput, PlaceOrderResult } from '../../../workflows/contract';
+import { WORKFLOW_TYPES } from '../../../workflows/names';
+import { workflowStartOptions } from '../../../workflows/start-options';
 import {
   block,
   fail,
@@ -14,7 +22,7 @@ import {
   FULL_COVER_COUPON,
   type ActivityName,
 } from './support/fake-activities';
-import { txStatusOf, uniqueId, waitForTxState } from './support/temporal';
+import { startTestWorker, txStatusOf, uniqueId, waitForTxState, type TestTemporal } from './support/temporal';
 
 jest.setTimeout(60_000);
 
@@ -66,7 +74,8 @@ test('happy path: every step once, in order; COMPLETED with the catalogue total;
   const description = await handle.describe();
   expect(description.memo).toMatchObject({ total, subtotal: 3 * UNIT_PRICE, discount: COUPON_DISCOUNT });
   expect(description.typedSearchAttributes.get({ name: 'OrderId', type: 'KEYWORD' })).toBe(order.orderId);
-  // User metadata for the UI: the starter's static summary, the workflow's current details, each activity's summary.
+  // User metadata for the UI: the starter's static summary, the workflow's current details, each call's summary
+  // (on the local activity's marker).
   expect(await description.staticSummary()).toContain(order.orderId);
   const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   expect(metadata.currentDetails).toContain('— **COMPLETED**');
@@ -74,12 +83,17 @@ test('happy path: every step once, in order; COMPLETED with the catalogue total;
     `| inventory: Reserve 2× sku-a, 1× sku-b for order ${order.orderId} (rollback: release) | done | action ×1 |`,
   );
   const history = await handle.fetchHistory();
-  const summaries = (history.events ?? [])
-    .filter((e) => e.activityTaskScheduledEventAttributes)
+  const events = history.events ?? [];
+  const summaries = events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
     .map((e) => e.userMetadata?.summary?.data && Buffer.from(e.userMetadata.summary.data).toString());
   expect(summaries).toContainEqual(
     expect.stringContaining(`inventory.Reserve: 2× sku-a, 1× sku-b for order ${order.orderId}`),
   );
+  // A new workflow records the local-activities patch and runs every call as a local activity: no activity task.
+  expect(summaries).toHaveLength(FORWARD.length);
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+  expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
 });
 
 test('a coupon covering the whole order: nothing to charge, payment step skipped, COMPLETED', async () => {
@@ -316,7 +330,12 @@ test('cancel after the pivot started: ignored, the order stays confirmed, nothin
   await handle.cancel();
   gate.open();
   await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', orderId: order.orderId });
-  expect(fakes.calls(handle.workflowId)).toEqual(FORWARD);
+  // The cancel request arrived while the pivot's local activity held the workflow task open, so the server refused
+  // that task's completion and the call ran again on the next one (a local activity is at least once; the barrier
+  // makes the repeat a DUPLICATE). Nothing else may run: no compensation.
+  const calls = fakes.calls(handle.workflowId);
+  expect(calls.slice(0, FORWARD.length)).toEqual(FORWARD);
+  expect(calls.slice(FORWARD.length).every((c) => c === 'confirmOrder')).toBe(true);
   expect(await txStatusOf(handle)).toBe('COMPLETED');
   expect((await handle.describe()).status.name).toBe('COMPLETED');
 });
@@ -327,4 +346,75 @@ test('invalid input: FAILED at once, nothing called', async () => {
   await expect(handle.result()).rejects.toThrow();
   expect(fakes.calls(handle.workflowId)).toEqual([]);
   expect(await txStatusOf(handle)).toBe('FAILED');
+});
+
+test('a worker killed mid-task while a cancel request comes in: the re-run undoes what the lost task applied', async () => {
+  // The steps up to the payment run as local activities in one workflow task that is never completed: the re-run
+  // sees the cancel request before its first step, yet must undo every step the lost task applied (Saga.plan).
+  const order = input();
+  const taskQueue = uniqueId('lost-task');
+  const options = workflowStartOptions('saga', order, { taskQueue });
+  const script = path.join(__dirname, 'support', 'lost-task-worker.ts');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, taskQueue, options.workflowId, 'chargePayment'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  const said = async (prefix: string): Promise<string> => {
+    for (;;) {
+      const line = lines.find((l) => l.startsWith(prefix));
+      if (line !== undefined) return line.slice(prefix.length).trim();
+      if (child.exitCode !== null) throw new Error(`the lost-task worker exited before "${prefix}"`);
+      await Promise.race([new Promise<void>((wake) => waiters.push(wake)), exited]);
+    }
+  };
+  const connection = await Connection.connect(temporalConnectionOptions(loadConfig()));
+  const client = new Client({ connection, namespace: loadConfig().temporal.namespace });
+  let survivor: TestTemporal | undefined;
+  try {
+    await said('READY');
+    const handle = await client.workflow.start(WORKFLOW_TYPES.saga, options);
+    const applied = JSON.parse(await said('BLOCKED')) as ActivityName[];
+    expect(applied).toEqual(FORWARD.slice(0, 6)); // quote (2 calls), CreateOrder, Reserve, Redeem, the blocked Charge
+    await handle.cancel();
+    child.kill('SIGKILL');
+    await exited;
+
+    // another worker takes the task over once it times out
+    survivor = await startTestWorker({ activities: fakes.activities, taskQueue });
+    await expect(handle.result()).resolves.toEqual({
+      status: 'COMPENSATED',
+      orderId: order.orderId,
+      reason: 'CANCELLED',
+      failedStep: 'quote',
+    });
+    expect(fakes.calls(handle.workflowId)).toEqual([
+      'refundPayment',
+      'restoreCoupon',
+      'releaseStock',
+      'cancelOrder',
+    ]);
+    const state = await waitForTxState(handle, () => true);
+    expect(state.steps.map((s) => [s.name, s.state])).toEqual([
+      ['quote', 'skipped'],
+      ['order', 'compensated'],
+      ['inventory', 'compensated'],
+      ['coupon', 'compensated'],
+      ['payment', 'compensated'],
+      ['confirm', 'skipped'],
+    ]);
+  } finally {
+    child.kill('SIGKILL');
+    await survivor?.close();
+    await connection.close();
+  }
 });

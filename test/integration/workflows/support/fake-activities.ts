@@ -75,7 +75,7 @@ export class FakeServices {
       let released = false;
       void behavior.gate.opened.then(() => (released = true));
       while (!released) {
-        context.heartbeat();
+        if (!context.info.isLocal) context.heartbeat(); // a local activity cannot heartbeat
         await context.sleep(50); // rejects when the activity is cancelled
       }
       behavior = behavior.then;
