@@ -21,6 +21,7 @@
  */
 import type { Knex } from 'knex';
 import type { BarrierOp, BarrierOutcome } from '../workflows/names';
+import { remainingCallMs } from './rpc/call-budget';
 import { BusinessRejectionError } from './rpc/errors';
 
 export type { BarrierOp, BarrierOutcome } from '../workflows/names';
@@ -181,6 +182,14 @@ export async function withBarrier<T>(
   guard: BarrierGuard = {},
 ): Promise<{ outcome: BarrierOutcome; value: T }> {
   return db.transaction(async (trx) => {
+    const budgetMs = remainingCallMs();
+    // bounded by the call's deadline: a wait on a row lock ends when the caller stops waiting
+    if (budgetMs !== undefined) {
+      await trx.raw(`select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)`, [
+        String(budgetMs),
+        String(budgetMs),
+      ]);
+    }
     const outcome = await enterBarrier(trx, branch, op, reason, guard);
     const value = outcome === 'APPLIED' ? await apply(trx) : await replay(trx, outcome);
     return { outcome, value };

@@ -19,7 +19,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** sha256 (hex) of the validated request without its branch (the branch is the barrier row's key already). */
-export function requestFingerprint(request: { branch: unknown } & object): string {
+export function requestFingerprint<Request extends { branch: unknown }>(request: Request): string {
   const { branch: _branch, ...content } = request;
   return createHash('sha256')
     .update(JSON.stringify(canonical(content)))

@@ -10,6 +10,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_TYPES } from '../../workflows/names';
+import { isBudgetExceeded } from './call-budget';
 
 /** Trailing-metadata keys of the contract. */
 export const METADATA_KEYS = {
@@ -118,6 +119,15 @@ export function toGrpcStatus(err: unknown): {
   if (err instanceof ServiceError) {
     for (const [key, value] of Object.entries(err.details())) metadata.set(key, value);
     return { code: err.code, details: err.message, metadata, typed: true };
+  }
+  // the call's own time ran out inside the database (statement_timeout / lock_timeout from its deadline)
+  if (isBudgetExceeded(err)) {
+    return {
+      code: grpc.status.DEADLINE_EXCEEDED,
+      details: 'deadline reached in the database',
+      metadata,
+      typed: true,
+    };
   }
   return { code: grpc.status.INTERNAL, details: 'internal error', metadata, typed: false };
 }

@@ -18,6 +18,7 @@ import { ADMIN_METHODS, CALL_METADATA } from './clients';
 import { toGrpcStatus } from './errors';
 import { faultsFor, fires, parseFaults, type FaultRule } from './faults';
 import { GRPC_SERVICE_NAMES, serviceDefinition } from './protos';
+import { withCallBudget } from './call-budget';
 
 /** What a handler gets besides its request. */
 export interface CallContext {
@@ -161,7 +162,9 @@ function wrapHandler(
           'deadline passed before the call started; nothing done',
         );
       }
-      const response = await impl(call.request as never, { log, method, txId, eventHeaders });
+      const response = await withCallBudget(deadline, () =>
+        impl(call.request as never, { log, method, txId, eventHeaders }),
+      );
       const lose = faults.find((f) => f.kind === 'lose-response' && fires(f));
       if (lose) {
         log.warn({ fault: 'lose-response' }, 'fault injection: committed, dropping the response');
