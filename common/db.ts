@@ -40,3 +40,31 @@ function knexLog(database: string): Knex.Config['log'] {
     debug: (message: unknown) => log.debug(String(message)),
   };
 }
+
+/**
+ * Deletes the rows of `table` whose `column` is older than `days`, in batches (short transactions, no long lock);
+ * `where` narrows it further (SQL with `?` placeholders and its `bindings`). Returns how many rows went.
+ */
+export async function deleteOlderThan(
+  db: Knex,
+  options: {
+    table: string;
+    column: string;
+    days: number;
+    where?: string;
+    bindings?: Knex.Value[];
+    batchSize?: number;
+  },
+): Promise<number> {
+  const { table, column, days, where, bindings = [], batchSize = 5000 } = options;
+  let total = 0;
+  for (;;) {
+    const result = await db.raw<{ rowCount: number }>(
+      `delete from ?? where ctid in (
+         select ctid from ?? where ?? < now() - make_interval(days => ?)${where ? ` and (${where})` : ''} limit ?)`,
+      [table, table, column, days, ...bindings, batchSize],
+    );
+    total += result.rowCount;
+    if (result.rowCount < batchSize) return total;
+  }
+}

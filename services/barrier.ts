@@ -20,6 +20,7 @@
  *   empty compensations, which are what refuse a late (hanging) action.
  */
 import type { Knex } from 'knex';
+import { deleteOlderThan } from '../common/db';
 import type { BarrierOp, BarrierOutcome } from '../workflows/names';
 import { remainingCallMs } from './rpc/call-budget';
 import { BusinessRejectionError } from './rpc/errors';
@@ -201,16 +202,12 @@ export async function withBarrier<T>(
  * compensations/cancels (an origin row written by them) stay: they refuse a late action, and there is no record
  * of them elsewhere.
  */
-export async function cleanupBarrier(db: Knex, retentionDays: number, batchSize = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result = await db.raw<{ rowCount: number }>(
-      `delete from tx_barrier where ctid in (
-         select ctid from tx_barrier where created_at < now() - make_interval(days => ?)
-           and not (op in ('action', 'try') and reason <> '') limit ?)`,
-      [retentionDays, batchSize],
-    );
-    total += result.rowCount;
-    if (result.rowCount < batchSize) return total;
-  }
+export function cleanupBarrier(db: Knex, retentionDays: number, batchSize = 5000): Promise<number> {
+  return deleteOlderThan(db, {
+    table: 'tx_barrier',
+    column: 'created_at',
+    days: retentionDays,
+    where: `not (op in ('action', 'try') and reason <> '')`,
+    batchSize,
+  });
 }

@@ -4,6 +4,7 @@
  * key reused with another body is refused even after the run was purged.
  */
 import type { Knex } from 'knex';
+import { deleteOlderThan } from '../../common/db';
 
 /** What a key was first used for. */
 export interface IdempotencyRecord {
@@ -49,19 +50,6 @@ export async function claimIdempotencyKey(
 }
 
 /** Deletes records older than `retentionDays`, in batches; returns how many went. */
-export async function purgeIdempotencyKeys(
-  db: Knex,
-  retentionDays: number,
-  batchSize = 5000,
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result = await db.raw<{ rowCount: number }>(
-      `delete from idempotency_keys where ctid in (
-         select ctid from idempotency_keys where created_at < now() - make_interval(days => ?) limit ?)`,
-      [retentionDays, batchSize],
-    );
-    total += result.rowCount;
-    if (result.rowCount < batchSize) return total;
-  }
+export function purgeIdempotencyKeys(db: Knex, retentionDays: number): Promise<number> {
+  return deleteOlderThan(db, { table: 'idempotency_keys', column: 'created_at', days: retentionDays });
 }

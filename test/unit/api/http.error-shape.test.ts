@@ -5,26 +5,11 @@
  * over a socket to the server on an ephemeral port (fake dependencies: none of these may reach them).
  */
 import * as net from 'node:net';
-import type { ApiDependencies } from '../../../api/operations/deps';
 import { HTTP_STATUS, type ErrorCode } from '../../../api/operations/errors';
 import { ErrorResponseSchema } from '../../../api/operations/schemas';
 import { fieldErrors } from '../../../api/operations/validation';
 import { startApi, type RunningApi } from '../../integration/api/support/http';
-
-function fakeDeps(probe: () => Promise<void> = () => Promise.resolve()): ApiDependencies {
-  const fail = () => {
-    throw new Error('a rejected request reached the dependencies');
-  };
-  return {
-    temporal: { client: new Proxy({}, { get: fail }) as never, namespace: 'default', uiUrl: 'http://ui' },
-    startTransaction: fail,
-    orders: { getOrder: fail },
-    timeline: { getOrderTimeline: fail },
-    idempotency: { claim: fail, purgeExpired: fail },
-    outbox: { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail },
-    probes: [{ name: 'fake', check: probe }],
-  };
-}
+import { unreachableDeps as fakeDeps } from './support/unreachable-deps.fake';
 
 interface RawAnswer {
   status: number;

@@ -4,27 +4,11 @@
  * type, auth, and the OpenAPI document. The same bad inputs run end to end in test/integration/api.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ApiDependencies } from '../../../api/operations/deps';
 import { buildApp } from '../../../api/http/server';
 import { ErrorResponseSchema } from '../../../api/operations/schemas';
 import { fieldErrors } from '../../../api/operations/validation';
 import { BAD_INPUTS } from '../../integration/api/support/bad-inputs';
-
-/** Dependencies that must never be reached by a rejected request. */
-function unreachableDeps(): ApiDependencies {
-  const fail = () => {
-    throw new Error('a rejected request reached the dependencies');
-  };
-  return {
-    temporal: { client: new Proxy({}, { get: fail }) as never, namespace: 'default', uiUrl: 'http://ui' },
-    startTransaction: fail,
-    orders: { getOrder: fail },
-    timeline: { getOrderTimeline: fail },
-    idempotency: { claim: fail, purgeExpired: fail },
-    outbox: { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail },
-    probes: [{ name: 'fake', check: () => Promise.resolve() }],
-  };
-}
+import { unreachableDeps } from './support/unreachable-deps.fake';
 
 let app: FastifyInstance;
 let secured: FastifyInstance;
