@@ -39,15 +39,58 @@ interface DeadRecord {
   blocked: string;
 }
 
+/** Pending rows of the dead row's aggregate after it in delivery order (they wait behind it). */
 const BLOCKED_BEHIND = `(select count(*) from outbox p
-   where p.status = 'pending' and p.aggregate_type = d.aggregate_type and p.aggregate_id = d.aggregate_id
-     and (p.txid, p.seq) > (d.txid, d.seq))`;
+   where p.status <> 'sent' and p.status = 'pending'
+     and p.aggregate_type = d.aggregate_type and p.aggregate_id = d.aggregate_id
+     and (p.aggregate_version, p.txid, p.seq) > (d.aggregate_version, d.txid, d.seq))`;
 
-async function listIn(database: OutboxDatabase): Promise<DeadLetter[]> {
+/** Dead letters per page when no limit is given, and the most a page may hold. */
+export const DEAD_LETTER_PAGE = { defaultLimit: 100, maxLimit: 1000 } as const;
+
+export interface DeadLetterPageRequest {
+  /** Rows per page (default DEAD_LETTER_PAGE.defaultLimit, at most maxLimit). */
+  limit?: number;
+  /** nextCursor of the previous page. */
+  after?: string;
+}
+
+export interface DeadLetterPage {
+  deadLetters: DeadLetter[];
+  /** Set when more dead letters follow: pass it as `after`. */
+  nextCursor?: string;
+}
+
+/** A cursor that is not one of ours (pages are ordered by database name, then seq). */
+export class InvalidCursorError extends Error {
+  constructor(cursor: string) {
+    super(`invalid dead-letter cursor "${cursor}" (use the nextCursor of the previous page)`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+interface Position {
+  database: string;
+  seq: bigint;
+}
+
+function encodeCursor(position: Position): string {
+  return Buffer.from(`${position.database}:${position.seq}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position {
+  const match = /^(.+):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new InvalidCursorError(cursor);
+  return { database: match[1], seq: BigInt(match[2]) };
+}
+
+/** Up to `limit` dead rows of one database with seq > `afterSeq`, by seq (index outbox_dead). */
+async function listIn(database: OutboxDatabase, afterSeq: bigint, limit: number): Promise<DeadLetter[]> {
   const result = await database.db.raw<{ rows: DeadRecord[] }>(
     `select d.id, d.seq::text as seq, d.aggregate_type, d.aggregate_id, d.event_type, d.attempts, d.last_error,
             d.created_at, ${BLOCKED_BEHIND} as blocked
-     from outbox d where d.status = 'dead' order by d.txid, d.seq`,
+     from outbox d where d.status = 'dead' and d.seq > ?::bigint order by d.seq limit ?::int`,
+    [afterSeq.toString(), limit],
   );
   return result.rows.map((r) => ({
     database: database.name,
@@ -63,9 +106,40 @@ async function listIn(database: OutboxDatabase): Promise<DeadLetter[]> {
   }));
 }
 
-/** Every dead row, with its error and how many rows wait behind it (default: the configured databases). */
+/**
+ * One page of dead rows, with their error and how many rows wait behind each, ordered by database name then seq
+ * (default: the configured databases). Throws InvalidCursorError for a cursor that is not a nextCursor.
+ */
+export async function pageDeadLetters(
+  request: DeadLetterPageRequest = {},
+  databases?: readonly OutboxDatabase[],
+): Promise<DeadLetterPage> {
+  const limit = Math.min(
+    Math.max(1, Math.floor(request.limit ?? DEAD_LETTER_PAGE.defaultLimit)),
+    DEAD_LETTER_PAGE.maxLimit,
+  );
+  const after = request.after === undefined ? undefined : decodeCursor(request.after);
+  return withOutboxDatabases(databases, async (dbs) => {
+    const ordered = [...dbs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rows: DeadLetter[] = [];
+    for (const database of ordered) {
+      if (after && database.name < after.database) continue;
+      const afterSeq = after && database.name === after.database ? after.seq : -1n;
+      // one more than needed tells whether another page follows
+      rows.push(...(await listIn(database, afterSeq, limit + 1 - rows.length)));
+      if (rows.length > limit) break;
+    }
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return rows.length > limit && last
+      ? { deadLetters: page, nextCursor: encodeCursor({ database: last.database, seq: BigInt(last.seq) }) }
+      : { deadLetters: page };
+  });
+}
+
+/** The first page of dead rows (DEAD_LETTER_PAGE.defaultLimit); pageDeadLetters for the others. */
 export async function listDeadLetters(databases?: readonly OutboxDatabase[]): Promise<DeadLetter[]> {
-  return withOutboxDatabases(databases, async (dbs) => (await Promise.all(dbs.map(listIn))).flat());
+  return (await pageDeadLetters({}, databases)).deadLetters;
 }
 
 /** Redrives the dead rows matching `where` in one database, waking the relays; returns what was redriven. */

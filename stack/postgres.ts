@@ -190,6 +190,9 @@ async function initCluster(ctx: StackContext, binDir: string): Promise<void> {
   ctx.out.line('postgres', `cluster initialised in ${target} (${since(startedAt)})`);
 }
 
+/** idle_in_transaction_session_timeout of the local cluster (see start()). */
+export const IDLE_IN_TRANSACTION_TIMEOUT = '1min';
+
 /** Pid of the running postmaster from its lock file, if any. */
 function postmasterPid(ctx: StackContext): number | undefined {
   try {
@@ -304,6 +307,9 @@ export const postgresComponent: Component = {
       `-c listen_addresses=${quoteForPgCtl(host)}`,
       `-k ${quoteForPgCtl(sockets)}`,
       '-c max_connections=300',
+      // An open transaction left idle holds every outbox relay of the cluster (transaction ids are cluster-wide, so
+      // the relay's visibility horizon waits for it): end such sessions after a minute.
+      `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_TIMEOUT}`,
     ].join(' ');
     fs.appendFileSync(
       logFile,

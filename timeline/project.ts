@@ -17,10 +17,30 @@ export function orderIdOf(event: InboxEvent): string | undefined {
   return event.txId ? orderIdFromWorkflowId(event.txId) : undefined;
 }
 
-/** Records the event in the order's timeline; events that belong to no order are ignored. */
-export async function projectEvent(trx: Knex.Transaction, event: InboxEvent): Promise<void> {
+/**
+ * Moves the aggregate's last applied version forward to the event's; false when the event is not newer (a stale
+ * snapshot: an older version arriving after a newer one). Events without a version always pass.
+ */
+async function advanceVersion(trx: Knex.Transaction, event: InboxEvent): Promise<boolean> {
+  if (event.aggregateVersion === undefined) return true;
+  const result = await trx.raw<{ rowCount: number }>(
+    `insert into aggregate_versions (aggregate_type, aggregate_id, version) values (?, ?, ?)
+     on conflict (aggregate_type, aggregate_id) do update set version = excluded.version, updated_at = now()
+       where aggregate_versions.version < excluded.version`,
+    [event.aggregateType, event.aggregateId, event.aggregateVersion.toString()],
+  );
+  return result.rowCount === 1;
+}
+
+/**
+ * Records the event in the order's timeline; events that belong to no order are ignored, and so are stale ones
+ * (version ≤ the last applied of their aggregate; the relay delivers per aggregate in version order, so this only
+ * catches what a lost claim lease or an old broker copy could bring back).
+ */
+export async function projectEvent(trx: Knex.Transaction, event: InboxEvent): Promise<'stale' | undefined> {
+  if (!(await advanceVersion(trx, event))) return 'stale';
   const orderId = orderIdOf(event);
-  if (orderId === undefined) return;
+  if (orderId === undefined) return undefined;
   await trx('order_timeline')
     .insert({
       order_id: orderId,
@@ -37,4 +57,5 @@ export async function projectEvent(trx: Knex.Transaction, event: InboxEvent): Pr
     })
     .onConflict('event_id')
     .ignore();
+  return undefined;
 }

@@ -5,7 +5,7 @@
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { PlaceOrderInput } from '../../workflows/contract';
 import type { TxMode } from '../../workflows/names';
-import type { DeadLetter, RedriveResult } from '../../outbox/dead-letters';
+import type { DeadLetterPage, DeadLetterPageRequest, RedriveResult } from '../../outbox/dead-letters';
 import type { OutboxLag } from '../../outbox/lag';
 import type { TimelineEntry } from '../../timeline/queries';
 import type { IdempotencyRecords } from './idempotency-records';
@@ -53,7 +53,8 @@ export interface TimelineReader {
 
 export interface OutboxAdmin {
   lag(): Promise<OutboxLag[]>;
-  listDeadLetters(): Promise<DeadLetter[]>;
+  /** One page of dead rows (all databases, by database then seq); without a request, the first page. */
+  listDeadLetters(page?: DeadLetterPageRequest): Promise<DeadLetterPage>;
   /** Redrives one dead row; undefined when no outbox has a dead row with that id. */
   redrive(id: string): Promise<RedriveResult | undefined>;
   redriveAll(): Promise<RedriveResult[]>;

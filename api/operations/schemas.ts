@@ -313,6 +313,26 @@ export const RetryResponseSchema = Type.Object({
 });
 export type RetryResponse = Static<typeof RetryResponseSchema>;
 
+export const HorizonHolderSchema = Type.Object(
+  {
+    xid: Type.String({ description: 'its transaction id' }),
+    pid: Type.Optional(Type.Integer({ description: 'backend pid (absent for a prepared transaction)' })),
+    preparedGid: Type.Optional(Type.String({ description: 'gid of a prepared transaction' })),
+    database: Type.Union([Type.String(), Type.Null()]),
+    user: Type.Union([Type.String(), Type.Null()]),
+    application: Type.Union([Type.String(), Type.Null()]),
+    state: Type.Union([Type.String(), Type.Null()], { description: 'e.g. "idle in transaction"' }),
+    ageMs: Type.Integer({ description: 'how long the transaction has been open' }),
+    query: Type.Union([Type.String(), Type.Null()], {
+      description: 'its current or last statement (truncated)',
+    }),
+  },
+  {
+    description:
+      'the oldest open transaction of the cluster: committed rows wait for it (transaction ids are cluster-wide)',
+  },
+);
+
 export const OutboxLagSchema = Type.Object({
   database: Type.String({ description: "the service's database, e.g. dtx_order" }),
   pendingCount: Type.Integer({ description: 'rows not yet relayed to Kafka' }),
@@ -320,6 +340,7 @@ export const OutboxLagSchema = Type.Object({
   blockedCount: Type.Integer({ description: 'pending rows waiting behind a dead row of their aggregate' }),
   oldestPendingAgeMs: Type.Integer({ description: 'age of the oldest pending row; 0 when none' }),
   sentPerSecond: Type.Number({ description: 'rows relayed per second over the last minute' }),
+  waitingOn: Type.Optional(HorizonHolderSchema),
   error: Type.Optional(Type.String({ description: 'set when the database could not be read' })),
 });
 export const OutboxStatusSchema = Type.Object({ outboxes: Type.Array(OutboxLagSchema) });
@@ -337,7 +358,31 @@ export const DeadLetterSchema = Type.Object({
   createdAt: Type.String(),
   blockedCount: Type.Integer({ description: 'pending rows of the same aggregate waiting behind it' }),
 });
-export const DeadLetterListSchema = Type.Object({ deadLetters: Type.Array(DeadLetterSchema) });
+export const DeadLetterListSchema = Type.Object({
+  deadLetters: Type.Array(DeadLetterSchema),
+  nextCursor: Type.Optional(Type.String({ description: 'set when more follow: pass it as `after`' })),
+});
+
+export const DeadLetterQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.String({
+        pattern: '^([1-9][0-9]{0,2}|1000)$',
+        description: 'dead letters per page, 1-1000 (default 100)',
+      }),
+    ),
+    after: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 512,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'nextCursor of the previous page (opaque)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DeadLetterQuery = Static<typeof DeadLetterQuerySchema>;
 export type DeadLetterList = Static<typeof DeadLetterListSchema>;
 
 export const RedriveResponseSchema = Type.Object({

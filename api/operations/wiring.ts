@@ -16,7 +16,7 @@ import { workflowStartOptions } from '../../workflows/start-options';
 import { WORKFLOW_TYPES } from '../../workflows/names';
 import { call, createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '../../outbox/databases';
-import { listDeadLetters, redriveAll, redriveDeadLetter } from '../../outbox/dead-letters';
+import { pageDeadLetters, redriveAll, redriveDeadLetter } from '../../outbox/dead-letters';
 import { getOutboxLag } from '../../outbox/lag';
 import { getOrderTimeline } from '../../timeline/queries';
 import { claimIdempotencyKey, purgeIdempotencyKeys, type IdempotencyRecords } from './idempotency-records';
@@ -125,7 +125,7 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
   const outboxCall = <T>(fn: () => Promise<T>) => componentCall('outbox databases', fn);
   const outbox: OutboxAdmin = {
     lag: () => outboxCall(() => getOutboxLag(outboxes())),
-    listDeadLetters: () => outboxCall(() => listDeadLetters(outboxes())),
+    listDeadLetters: (page) => outboxCall(() => pageDeadLetters(page, outboxes())),
     redrive: (id) => outboxCall(() => redriveDeadLetter(id, outboxes())),
     redriveAll: () => outboxCall(() => redriveAll(outboxes())),
   };

@@ -6,6 +6,7 @@ import {
   redriveAllDeadLetters,
   redriveDeadLetter,
 } from '../../api/operations';
+import { describeHorizonHolder } from '../../api/operations/outbox';
 import { action } from '../context';
 import { badRequest } from '../../api/operations/errors';
 import { formatTable } from '../output';
@@ -19,19 +20,26 @@ export function outboxCommand(): Command {
     .action(
       action(async ({ out, deps }) => {
         const status = await out.progress('reading outboxes', () => outboxStatus(deps()));
+        // committed rows wait for the oldest open transaction of the cluster (the relay's visibility horizon)
+        const waiting = status.outboxes.flatMap((o) =>
+          o.waitingOn ? [`${o.database}: relay waiting on ${describeHorizonHolder(o.waitingOn)}`] : [],
+        );
         out.result(status, () =>
-          formatTable(status.outboxes, [
-            { header: 'database', value: (o) => o.database },
-            { header: 'pending', value: (o) => o.pendingCount },
-            { header: 'dead', value: (o) => o.deadCount },
-            { header: 'blocked', value: (o) => o.blockedCount },
-            {
-              header: 'oldest pending',
-              value: (o) => (o.pendingCount === 0 ? '' : `${(o.oldestPendingAgeMs / 1000).toFixed(1)} s`),
-            },
-            { header: 'sent/s', value: (o) => o.sentPerSecond },
-            { header: 'error', value: (o) => o.error },
-          ]),
+          [
+            formatTable(status.outboxes, [
+              { header: 'database', value: (o) => o.database },
+              { header: 'pending', value: (o) => o.pendingCount },
+              { header: 'dead', value: (o) => o.deadCount },
+              { header: 'blocked', value: (o) => o.blockedCount },
+              {
+                header: 'oldest pending',
+                value: (o) => (o.pendingCount === 0 ? '' : `${(o.oldestPendingAgeMs / 1000).toFixed(1)} s`),
+              },
+              { header: 'sent/s', value: (o) => o.sentPerSecond },
+              { header: 'error', value: (o) => o.error },
+            ]),
+            ...waiting,
+          ].join('\n'),
         );
       }),
     );
@@ -39,10 +47,20 @@ export function outboxCommand(): Command {
   const dlq = outbox.command('dlq').description('dead letters: rows the relay gave up on');
   dlq
     .command('list')
-    .description('list dead rows of every service')
+    .description('list dead rows of every service, a page at a time')
+    .option('--limit <n>', 'dead letters per page (1-1000, default 100)')
+    .option('--after <cursor>', 'the next page: the cursor the previous page printed')
     .action(
-      action(async ({ out, deps }) => {
-        const list = await out.progress('reading dead letters', () => listDeadLetters(deps()));
+      action(async ({ out, deps }, options: { limit?: string; after?: string }) => {
+        if (options.limit !== undefined && !/^([1-9][0-9]{0,2}|1000)$/.test(options.limit))
+          throw badRequest(`--limit must be 1-1000, got "${options.limit}"`);
+        const page = {
+          ...(options.limit !== undefined ? { limit: Number(options.limit) } : {}),
+          ...(options.after !== undefined ? { after: options.after } : {}),
+        };
+        const list = await out.progress('reading dead letters', () => listDeadLetters(deps(), page));
+        const more =
+          list.nextCursor === undefined ? '' : `\nmore: dtx outbox dlq list --after ${list.nextCursor}`;
         out.result(list, () =>
           list.deadLetters.length === 0
             ? 'no dead letters'
@@ -54,7 +72,7 @@ export function outboxCommand(): Command {
                 { header: 'attempts', value: (d) => d.attempts },
                 { header: 'blocked', value: (d) => d.blockedCount },
                 { header: 'last error', value: (d) => d.lastError },
-              ]),
+              ]) + more,
         );
       }),
     );

@@ -1,15 +1,17 @@
 /**
  * Idempotent consumption: the handler's effect and the inbox row commit in ONE database transaction, and the Kafka
- * offset is committed only after that transaction has. A crash between the two redelivers the event; the inbox row
- * makes the redelivery change nothing.
+ * offset is committed only after that transaction has (kafkajs commits the offsets of the messages whose handler
+ * returned, once per fetched batch rather than once per message). A crash between the two redelivers the events;
+ * the inbox rows make the redelivery change nothing.
  */
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { Logger } from '../../common/logger';
 import { decodeEvent, type InboxEvent } from './event';
 
-export type InboxHandler = (trx: Knex.Transaction, event: InboxEvent) => Promise<void>;
-export type InboxOutcome = 'applied' | 'duplicate';
+/** Applies an event in the inbox transaction; 'stale' when it chose to ignore it (e.g. an older aggregate version). */
+export type InboxHandler = (trx: Knex.Transaction, event: InboxEvent) => Promise<'stale' | undefined | void>;
+export type InboxOutcome = 'applied' | 'duplicate' | 'stale';
 
 /**
  * Runs `handler` for `event` unless `consumer` already handled it. The inbox row is inserted first (insert-and-check,
@@ -28,8 +30,7 @@ export async function handleOnce(
       [consumer, event.eventId, event.topic, event.partition, event.offset],
     );
     if (inserted.rowCount === 0) return 'duplicate';
-    await handler(trx, event);
-    return 'applied';
+    return (await handler(trx, event)) === 'stale' ? 'stale' : 'applied';
   });
 }
 
@@ -74,6 +75,7 @@ export interface IdempotentConsumerOptions {
 export class IdempotentConsumer {
   private applied = 0;
   private duplicates = 0;
+  private stale = 0;
 
   private constructor(
     private readonly consumer: Consumer,
@@ -107,30 +109,36 @@ export class IdempotentConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
-      autoCommit: false,
+      // kafkajs resolves a message's offset only after eachMessage returned (the handler's transaction committed)
+      // and commits the resolved offsets after each fetched batch, or before retrying a failed message
+      autoCommit: true,
       eachMessage: async ({ topic, partition, message }) => {
         const event = decodeEvent(topic, partition, message);
         const outcome = await handleOnce(options.db, options.consumer, event, options.handler);
+        const fields = { eventId: event.eventId, topic, partition, offset: message.offset };
         if (outcome === 'applied') running.applied += 1;
-        else {
+        else if (outcome === 'duplicate') {
           running.duplicates += 1;
-          options.logger.debug(
-            { eventId: event.eventId, topic, partition, offset: message.offset },
-            'duplicate event skipped',
+          options.logger.debug(fields, 'duplicate event skipped');
+        } else {
+          running.stale += 1;
+          options.logger.warn(
+            {
+              ...fields,
+              aggregate: `${event.aggregateType}/${event.aggregateId}`,
+              version: event.aggregateVersion?.toString(),
+            },
+            'stale event skipped: its aggregate already has a newer version applied',
           );
         }
-        // Only now, with the handler's transaction committed, may the group move past this message.
-        await consumer.commitOffsets([
-          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-        ]);
       },
     });
     return running;
   }
 
-  /** Events applied / skipped as duplicates since start. */
-  get counts(): { applied: number; duplicates: number } {
-    return { applied: this.applied, duplicates: this.duplicates };
+  /** Events applied / skipped as duplicates / skipped as stale since start. */
+  get counts(): { applied: number; duplicates: number; stale: number } {
+    return { applied: this.applied, duplicates: this.duplicates, stale: this.stale };
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,8 @@ export interface InboxEvent {
   eventType: string;
   aggregateType: string;
   aggregateId: string;
+  /** The aggregate's position (header aggregate-version); absent for events written without one. */
+  aggregateVersion?: bigint;
   txId?: string;
   traceparent?: string;
   /** When the outbox row was written (header occurred-at), else the Kafka timestamp. */
@@ -39,8 +41,13 @@ function parsePayload(raw: string | undefined): unknown {
 }
 
 /** Decodes a Kafka message produced by the outbox relay. */
+function versionOf(raw: string | undefined): bigint | undefined {
+  return raw !== undefined && /^\d{1,19}$/.test(raw) ? BigInt(raw) : undefined;
+}
+
 export function decodeEvent(topic: string, partition: number, message: KafkaMessage): InboxEvent {
   const headers = headerStrings(message);
+  const aggregateVersion = versionOf(headers[EVENT_HEADERS.aggregateVersion]);
   const occurred = headers[EVENT_HEADERS.occurredAt]
     ? new Date(headers[EVENT_HEADERS.occurredAt])
     : new Date(Number(message.timestamp));
@@ -49,6 +56,7 @@ export function decodeEvent(topic: string, partition: number, message: KafkaMess
     eventType: headers[EVENT_HEADERS.eventType] ?? '',
     aggregateType: headers[EVENT_HEADERS.aggregateType] ?? '',
     aggregateId: headers[EVENT_HEADERS.aggregateId] ?? message.key?.toString() ?? '',
+    ...(aggregateVersion !== undefined ? { aggregateVersion } : {}),
     txId: headers[EVENT_HEADERS.txId],
     traceparent: headers[EVENT_HEADERS.traceparent],
     occurredAt: Number.isNaN(occurred.getTime()) ? new Date() : occurred,

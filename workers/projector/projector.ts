@@ -92,8 +92,8 @@ export class TimelineProjector {
     return this.consumer.ready;
   }
 
-  /** Events applied / skipped as duplicates since start. */
-  get counts(): { applied: number; duplicates: number } {
+  /** Events applied / skipped as duplicates / skipped as stale since start. */
+  get counts(): { applied: number; duplicates: number; stale: number } {
     return this.consumer.counts;
   }
 

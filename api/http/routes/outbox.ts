@@ -7,6 +7,7 @@ import { isUnreachable } from '../../operations/errors';
 import {
   DeadLetterListSchema,
   DeadLetterParamsSchema,
+  DeadLetterQuerySchema,
   errorResponses,
   OutboxStatusSchema,
   RedriveResponseSchema,
@@ -42,18 +43,23 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: ApiDependencies
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof DeadLetterQuerySchema> }>(
     '/v1/outbox/dead-letters',
     {
       schema: {
         tags: ['outbox'],
         summary: 'Dead outbox rows',
         description:
-          'Rows the relay gave up on after its retries, with their last error; later rows of the same aggregate wait behind them.',
-        response: { 200: DeadLetterListSchema, ...errorResponses(401, 503) },
+          'Rows the relay gave up on after its retries, with their last error; later rows of the same aggregate wait behind them. Paged: `limit` (default 100), then `after` = the previous `nextCursor`.',
+        querystring: DeadLetterQuerySchema,
+        response: { 200: DeadLetterListSchema, ...errorResponses(400, 401, 503) },
       },
     },
-    async () => listDeadLetters(deps),
+    async (request) =>
+      listDeadLetters(deps, {
+        ...(request.query.limit !== undefined ? { limit: Number(request.query.limit) } : {}),
+        ...(request.query.after !== undefined ? { after: request.query.after } : {}),
+      }),
   );
 
   app.post<{ Params: Static<typeof DeadLetterParamsSchema> }>(

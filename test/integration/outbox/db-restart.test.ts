@@ -16,6 +16,7 @@ import { ensureTopics } from '../../../outbox/topics';
 import { addOutboxAggregateOrder } from '../../../migrations/lib/aggregate-order';
 import { createOutboxTable } from '../../../migrations/lib/tables';
 import { silentReporter, stackDown, stackUp } from '../../../stack';
+import { IDLE_IN_TRANSACTION_TIMEOUT } from '../../../stack/postgres';
 import { isPortFree } from '../../../stack/ports';
 import { OutboxRelay } from '../../../workers/relay/relay';
 import { captureMessages, eventIdsByAggregate } from './support/capture';
@@ -126,4 +127,11 @@ describe('database restart', () => {
     );
     expect(eventIdsByAggregate(capture.messages)).toEqual(expectedOrder(rows));
   }, 300_000);
+
+  test('the stack starts its cluster with idle_in_transaction_session_timeout (an idle transaction stalls relays)', async () => {
+    const result = await db.raw<{ rows: { idle_in_transaction_session_timeout: string }[] }>(
+      'show idle_in_transaction_session_timeout',
+    );
+    expect(result.rows[0].idle_in_transaction_session_timeout).toBe(IDLE_IN_TRANSACTION_TIMEOUT);
+  });
 });

@@ -9,6 +9,8 @@ import { createKafka } from '../../../common/kafka';
 import { ensureTopics, topicFor } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { OutboxRelay } from '../../../workers/relay/relay';
+import { closeOutboxDatabases, openOutboxDatabases } from '../../../outbox/databases';
+import { describeHorizonHolder, getOutboxLag } from '../../../outbox/lag';
 import { call } from '../../../services/rpc/clients';
 import { startHarness } from '../services/harness';
 import { captureMessages, eventIdsByAggregate, firstOccurrences, type Capture } from './support/capture';
@@ -195,6 +197,41 @@ describe('outbox relay delivery', () => {
         .map((m) => Number(m.headers['aggregate-version']));
       expect(seen).toEqual([...seen].sort((x, y) => x - y));
     }
+  });
+
+  test('an open transaction anywhere holds the horizon: the outbox status names it (pid, state, age)', async () => {
+    const run = runId('horizon');
+    const databases = openOutboxDatabases([scratch.url]);
+    cleanups.push(() => closeOutboxDatabases(databases));
+    // an idle transaction holding a transaction id (in any database of the cluster: ids are cluster-wide)
+    const idle = await scratch.db.transaction();
+    try {
+      const { rows } = await idle.raw<{ rows: { pid: number }[] }>(
+        'select pg_backend_pid() as pid, pg_current_xact_id()',
+      );
+      const pid = rows[0].pid;
+      await commitEvents(scratch.db, [
+        { aggregateType: 'order', aggregateId: `${run}-a`, eventType: 'Held', payload: {} },
+      ]);
+      // (other sessions' older transactions may hold it a moment longer; ours stays)
+      await eventually(
+        async () => (await getOutboxLag(databases))[0].waitingOn?.pid === pid,
+        'the status to name the idle transaction',
+      );
+      const [lag] = await getOutboxLag(databases);
+      expect(lag.waitingOn).toMatchObject({ pid, state: 'idle in transaction', database: scratch.name });
+      expect(describeHorizonHolder(lag.waitingOn!)).toMatch(
+        new RegExp(
+          `^transaction \\d+ \\(pid ${pid}, idle in transaction for \\d+\\.\\d s, database ${scratch.name}`,
+        ),
+      );
+    } finally {
+      await idle.rollback();
+    }
+    await eventually(
+      async () => (await getOutboxLag(databases))[0].waitingOn === undefined,
+      'the status to stop waiting',
+    );
   });
 
   test('LISTEN/NOTIFY wakes the relay well before its poll interval', async () => {

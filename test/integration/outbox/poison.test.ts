@@ -8,7 +8,12 @@ import { createKafka } from '../../../common/kafka';
 import { ensureTopics } from '../../../outbox/topics';
 import { createScratchDatabase, type ScratchDatabase } from '../../../tools/bench/scratch-db';
 import { openOutboxDatabases, closeOutboxDatabases, type OutboxDatabase } from '../../../outbox/databases';
-import { listDeadLetters, redriveDeadLetter } from '../../../outbox/dead-letters';
+import {
+  InvalidCursorError,
+  listDeadLetters,
+  pageDeadLetters,
+  redriveDeadLetter,
+} from '../../../outbox/dead-letters';
 import { getOutboxLag } from '../../../outbox/lag';
 import { OutboxRelay } from '../../../workers/relay/relay';
 import { captureMessages, eventIdsByAggregate } from './support/capture';
@@ -129,5 +134,51 @@ describe('poison row', () => {
       'every row sent',
     );
     expect(await listDeadLetters(databases)).toEqual([]);
+  });
+
+  test('dead letters come a page at a time across databases (limit + cursor)', async () => {
+    const outboxes = await Promise.all([createScratchDatabase('dlqtest'), createScratchDatabase('dlqtest')]);
+    const opened = openOutboxDatabases(outboxes.map((o) => o.url));
+    cleanups.push(async () => {
+      await closeOutboxDatabases(opened);
+      await Promise.all(outboxes.map((o) => o.drop()));
+    });
+    const expected: string[] = [];
+    for (const [index, outbox] of outboxes.entries()) {
+      const rows = await outbox
+        .db('outbox')
+        .insert(
+          Array.from({ length: 3 - index }, (_, i) => ({
+            aggregate_type: 'order',
+            aggregate_id: `dead-${index}-${i}`,
+            event_type: 'Dead',
+            payload: JSON.stringify({}),
+            status: 'dead',
+            attempts: MAX_ATTEMPTS,
+            last_error: 'boom',
+          })),
+        )
+        .returning<{ id: string }[]>('id');
+      expected.push(...rows.map((r) => `${outbox.name}/${r.id}`));
+    }
+    // pages go by database name, then seq (the rows above were inserted in seq order)
+    expected.sort((a, b) =>
+      a.split('/')[0] < b.split('/')[0] ? -1 : a.split('/')[0] > b.split('/')[0] ? 1 : 0,
+    );
+
+    const seen: string[] = [];
+    const pages: number[] = [];
+    let after: string | undefined;
+    do {
+      const page = await pageDeadLetters({ limit: 2, ...(after !== undefined ? { after } : {}) }, opened);
+      pages.push(page.deadLetters.length);
+      seen.push(...page.deadLetters.map((d) => `${d.database}/${d.id}`));
+      after = page.nextCursor;
+    } while (after !== undefined);
+    expect(pages).toEqual([2, 2, 1]);
+    expect(seen).toEqual(expected);
+    // the first page without a request, as before; a cursor that is not ours is refused
+    expect((await listDeadLetters(opened)).map((d) => `${d.database}/${d.id}`)).toEqual(expected);
+    await expect(pageDeadLetters({ after: 'bm90LWEtY3Vyc29y' }, opened)).rejects.toThrow(InvalidCursorError);
   });
 });

@@ -99,6 +99,12 @@ describe('toKafkaMessage', () => {
       'occurred-at': '2026-01-01T00:00:00.000Z',
     });
   });
+  test('the aggregate version travels as aggregate-version; none for rows written without one', () => {
+    expect(toKafkaMessage(row({ aggregateVersion: '42' })).headers).toMatchObject({
+      'aggregate-version': '42',
+    });
+    expect(toKafkaMessage(row({ aggregateVersion: '0' })).headers).not.toHaveProperty('aggregate-version');
+  });
   test('topic per aggregate type, rows kept in order', () => {
     const rows = [
       row({ id: 'a', aggregateType: 'order' }),

@@ -44,6 +44,12 @@ describe('decodeEvent', () => {
       offset: '7',
     });
   });
+  test('reads aggregate-version as a bigint; absent or malformed means none', () => {
+    const versioned = decodeEvent('t', 0, message({ 'aggregate-version': '9007199254740993' }, {}));
+    expect(versioned.aggregateVersion).toBe(9007199254740993n);
+    expect(decodeEvent('t', 0, message({}, {})).aggregateVersion).toBeUndefined();
+    expect(decodeEvent('t', 0, message({ 'aggregate-version': 'x1' }, {})).aggregateVersion).toBeUndefined();
+  });
   test('without an event-id the position is the identity; non-JSON stays a string', () => {
     const event = decodeEvent('t', 0, message({}, 'not json', '42'));
     expect(event.eventId).toBe('t/0/42');
