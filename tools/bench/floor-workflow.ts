@@ -9,10 +9,14 @@ export interface FloorActivities {
   noop(): Promise<void>;
 }
 
-export interface FloorInput {
+export interface FloorGroup {
+  size: number;
   kind: 'local' | 'remote';
-  /** Activities per group, e.g. saga [1, 1, 1, 1, 1], TCC [1, 1, 2, 2, 1]. */
-  groups: number[];
+}
+
+export interface FloorInput {
+  /** Activities per group and their kind, e.g. TCC with local calls: 1 L, 1 L, 2 R (tries), 2 L, 1 L. */
+  groups: FloorGroup[];
 }
 
 const options = { startToCloseTimeout: '15 seconds', retry: { maximumAttempts: 1 } } as const;
@@ -20,9 +24,9 @@ const remote = proxyActivities<FloorActivities>(options);
 const local = proxyLocalActivities<FloorActivities>(options);
 
 export async function benchFloor(input: FloorInput): Promise<number> {
-  const acts = input.kind === 'local' ? local : remote;
   let count = 0;
-  for (const size of input.groups) {
+  for (const { size, kind } of input.groups) {
+    const acts = kind === 'local' ? local : remote;
     await Promise.all(Array.from({ length: size }, () => acts.noop()));
     count += size;
   }

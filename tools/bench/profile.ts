@@ -118,13 +118,16 @@ export async function profileWorkflow(client: Client, workflowId: string): Promi
       const scheduledAt = protoTimeMs(data?.original_schedule_time);
       const completedAt = protoTimeMs(data?.complete_time);
       const type = data?.activity_type ?? data?.activityType ?? summaryOf(event) ?? '?';
+      // complete_time is the worker's clock at resolution; for the first call of a task it can read before the schedule
       const ranMs =
-        scheduledAt !== undefined && completedAt !== undefined ? completedAt - scheduledAt : undefined;
+        scheduledAt !== undefined && completedAt !== undefined && completedAt >= scheduledAt
+          ? completedAt - scheduledAt
+          : undefined;
       sums.activities += 1;
       if (ranMs !== undefined) sums.actRanMs += ranMs;
       lines.push({
         at: (scheduledAt ?? ms(event)) - t0,
-        what: `local activity ${type} (recorded by workflow task ${wft + 1})`,
+        what: `local activity ${type} (in workflow task ${wft})`,
         ranMs,
       });
     }

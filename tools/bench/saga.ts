@@ -26,9 +26,8 @@ import { temporalConnectionOptions } from '../../common/temporal';
 import { call, createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { apiBaseUrl } from '../../start/parts';
 import { grpcServing, httpOk } from '../../start/probes';
-import { ORDER_ACTIVITY_KIND } from '../../workflows/order/activities';
 import { TASK_QUEUE, type TxMode } from '../../workflows/names';
-import type { FloorInput } from './floor-workflow';
+import type { FloorGroup, FloorInput } from './floor-workflow';
 import { formatProfile, profileWorkflow } from './profile';
 import { accountTemporalPort, cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
 
@@ -41,7 +40,8 @@ interface Options {
   failRatio: number;
   couponRatio: number;
   modes: TxMode[];
-  floor: ActivityKind | 'none';
+  /** auto: the kind dtx's orders use (read from a first order's history). */
+  floor: ActivityKind | 'auto' | 'none';
   profile: boolean;
   /** Only the floor (e.g. to compare Temporal server settings). */
   floorOnly: boolean;
@@ -81,13 +81,26 @@ export interface RunResult {
   medianWorkflowId?: string;
 }
 
-/** Activities per step group of each flow's happy path without a coupon (parallel within a group). */
-const FLOOR_SHAPES: Record<TxMode, number[]> = {
-  // quote, CreateOrder, Reserve, Charge, ConfirmOrder
-  saga: [1, 1, 1, 1, 1],
-  // quote, CreateOrder, Try inventory ∥ payment, Confirm inventory ∥ payment, ConfirmOrder
-  tcc: [1, 1, 2, 2, 1],
-};
+/**
+ * The floor of each flow's happy path without a coupon: activities per step group (parallel within a group), of the
+ * kind dtx uses — with local calls every call is local except the TCC tries (workflows/order/activities.ts).
+ */
+function floorShape(mode: TxMode, kind: ActivityKind): FloorGroup[] {
+  const g = (size: number, groupKind: ActivityKind = kind): FloorGroup => ({ size, kind: groupKind });
+  // saga: quote, CreateOrder, Reserve, Charge, ConfirmOrder
+  if (mode === 'saga') return [g(1), g(1), g(1), g(1), g(1)];
+  // TCC: quote, CreateOrder, Try inventory ∥ payment (always remote), Confirm inventory ∥ payment, ConfirmOrder
+  return [g(1), g(1), g(2, 'remote'), g(2), g(1)];
+}
+
+/** The kind of the calls of a finished order, from its history: local activity markers, or activity tasks. */
+async function activityKindOf(client: Client, workflowId: string): Promise<ActivityKind> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const local = (history.events ?? []).some(
+    (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+  );
+  return local ? 'local' : 'remote';
+}
 
 const UNIT_PRICE = 10_00;
 const STOCK = 1_000_000_000;
@@ -350,6 +363,7 @@ async function runDtx(
   mode: TxMode,
   clients: number,
   options: Options,
+  kind: ActivityKind,
 ): Promise<RunResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 1 });
   const url = new URL(`${apiBaseUrl(config)}/v1/orders?wait=true`);
@@ -385,7 +399,25 @@ async function runDtx(
       }
       return { ok: true, compensated: fail, workflowId: body.workflowId };
     });
-    return summarize({ mode, system: 'dtx', activityKind: ORDER_ACTIVITY_KIND, clients }, result);
+    return summarize({ mode, system: 'dtx', activityKind: kind, clients }, result);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Places one saga order and reads the kind of its calls from its history. */
+async function probeKind(config: Config, client: Client, fixture: ClientFixture): Promise<ActivityKind> {
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    const url = new URL(`${apiBaseUrl(config)}/v1/orders?wait=true`);
+    const body = { customerId: fixture.rich, items: [{ sku: fixture.sku, quantity: 1 }], mode: 'saga' };
+    const { status, body: answer } = await postJson(agent, url, body, config.api.apiKey);
+    if (status !== 200 || answer.outcome?.status !== 'COMPLETED' || !answer.workflowId) {
+      throw new Error(
+        `the first order did not complete: HTTP ${status} ${JSON.stringify(answer.outcome ?? answer.error ?? {})}`,
+      );
+    }
+    return await activityKindOf(client, answer.workflowId);
   } finally {
     agent.destroy();
   }
@@ -433,7 +465,7 @@ async function startFloor(
   let seq = 0;
   return {
     async run(mode, clients) {
-      const input: FloorInput = { kind, groups: FLOOR_SHAPES[mode] };
+      const input: FloorInput = { groups: floorShape(mode, kind) };
       const result = await closedLoop(clients, options, async () => {
         const workflowId = `bench-floor-${tag}-${++seq}`;
         const handle: WorkflowHandle = await client.workflow.start('benchFloor', {
@@ -569,8 +601,8 @@ function parseOptions(argv: string[]): Options {
     if (m !== 'saga' && m !== 'tcc') throw new Error(`--modes takes saga and/or tcc, got "${m}"`);
     return m;
   });
-  const floorKind = raw.floor === 'auto' ? ORDER_ACTIVITY_KIND : raw.floor;
-  if (floorKind !== 'local' && floorKind !== 'remote' && floorKind !== 'none')
+  const floorKind = raw.floor;
+  if (floorKind !== 'auto' && floorKind !== 'local' && floorKind !== 'remote' && floorKind !== 'none')
     throw new Error(`--floor takes auto, local, remote or none, got "${raw.floor}"`);
   if (raw.floorOnly && floorKind === 'none') throw new Error('--floor-only needs a floor (not --floor none)');
   return {
@@ -605,13 +637,16 @@ async function main(): Promise<number> {
   const loadBefore = os.loadavg();
   console.log(
     `bench:saga ${tag}: clients ${options.clients.join(',')}, ${options.warmupS}+${options.durationS} s per run, ` +
-      `modes ${options.modes.join(',')}, fail ${options.failRatio}, coupon ${options.couponRatio}, dtx activities ` +
-      `${ORDER_ACTIVITY_KIND}, floor ${options.floor}; ${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+      `modes ${options.modes.join(',')}, fail ${options.failRatio}, coupon ${options.couponRatio}; ` +
+      `${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
   );
   if (!cpuAccountingAvailable) console.log('no /proc: CPU per process is not measured');
   const fixtures = await createFixtures(services, tag, maxClients);
-  const floor =
-    options.floor === 'none' ? undefined : await startFloor(config, client, options.floor, options, tag);
+  // one order first: it checks the whole path and tells which kind of activities the running worker uses
+  const dtxKind = await probeKind(config, client, fixtures[0]);
+  const floorKind = options.floor === 'auto' ? dtxKind : options.floor;
+  console.log(`dtx runs its calls as ${dtxKind} activities; floor: ${floorKind}`);
+  const floor = floorKind === 'none' ? undefined : await startFloor(config, client, floorKind, options, tag);
   const results: RunResult[] = [];
   const profiles: string[] = [];
   try {
@@ -619,7 +654,7 @@ async function main(): Promise<number> {
       for (const mode of options.modes) {
         const dtx = options.floorOnly
           ? undefined
-          : await runDtx(config, services, fixtures, tag, mode, clients, options);
+          : await runDtx(config, services, fixtures, tag, mode, clients, options, dtxKind);
         const base = floor ? await floor.run(mode, clients) : undefined;
         if (dtx && base && base.ordersPerSec > 0)
           dtx.vsFloor = round(dtx.ordersPerSec / base.ordersPerSec, 2);

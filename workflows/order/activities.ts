@@ -9,9 +9,6 @@ import {
 import type { OrderActivities } from '../../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../names';
 
-/** The kind of activity new order workflows run their calls as (bench:saga runs its floor with the same kind). */
-export const ORDER_ACTIVITY_KIND: 'local' | 'remote' = 'local';
-
 /**
  * Workflow patch of the switch to local activities: a workflow that recorded it runs its short gRPC calls as local
  * activities; a history from before (no marker) replays on the remote-activity path it was recorded with.
