@@ -24,7 +24,7 @@ export interface StackContext {
   out: Reporter;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 export function createContext(config: Config, out: Reporter): StackContext {
   return {

@@ -16,7 +16,7 @@ const HEARTBEAT_MS = 15_000;
 const JAVA_INSTALL_HINT = 'apt-get install -y openjdk-17-jre-headless (or any Java 17+ runtime on PATH)';
 
 function pomFile(ctx: StackContext): string {
-  return path.join(ctx.repoRoot, 'scripts', 'stack', 'kafka-pom.xml');
+  return path.join(ctx.repoRoot, 'stack', 'kafka-pom.xml');
 }
 
 /** The Kafka version pinned in the committed POM (so the cache follows the POM). */
@@ -91,7 +91,7 @@ async function fetchKafkaJars(ctx: StackContext): Promise<void> {
 function serverProperties(ctx: StackContext, dataDir: string): string {
   const { host, broker, controller } = kafkaPorts(ctx.config);
   return [
-    '# Written by the dtx stack manager on every start (edit scripts/stack/kafka.ts instead).',
+    '# Written by the dtx stack manager on every start (edit stack/kafka.ts instead).',
     'node.id=1',
     'process.roles=broker,controller',
     `listeners=PLAINTEXT://${host}:${broker},CONTROLLER://${host}:${controller}`,

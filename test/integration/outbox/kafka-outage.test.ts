@@ -2,7 +2,7 @@
  * Kafka stopped (through the stack manager) while events keep being committed: rows accumulate as pending (none
  * dies), Kafka comes back, everything is delivered, none lost, per-aggregate order kept.
  *
- * The test runs its OWN Kafka through the stack library (scripts/stack) on free ports with a throwaway data dir, so
+ * The test runs its OWN Kafka through the stack library (stack/) on free ports with a throwaway data dir, so
  * stopping it never disturbs the shared broker other tests and demos use.
  */
 import * as fs from 'node:fs';
