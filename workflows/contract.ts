@@ -3,10 +3,10 @@
  * Imported by workflows, the API, the CLI and tests (defineQuery is pure, safe outside a workflow).
  */
 import { defineQuery } from '@temporalio/workflow';
-import type { RetryTuning, TxCoreState } from './lib/types';
+import type { RetryTuning, SettleResume, TxCoreState } from './lib/types';
 import { QUERY_TX_STATE, type TxMode } from './names';
 
-export type { RetryTuning, StepError, StepView, TxCoreState } from './lib/types';
+export type { RetryTuning, SettlePlan, SettleResume, StepError, StepView, TxCoreState } from './lib/types';
 
 /** One line of an order as the client sends it: no price (prices come from the inventory catalogue). */
 export interface OrderItem {
@@ -24,6 +24,11 @@ export interface PlaceOrderInput {
   tryTimeoutMs?: number;
   /** Overrides of the retry tuning (tests use short backoffs). */
   retry?: Partial<RetryTuning>;
+  /**
+   * Set by the workflow itself when it continues-as-new in the middle of a settle phase (never by a starter): the
+   * new run only finishes that phase.
+   */
+  resume?: SettleResume<TxState>;
 }
 
 export type PlaceOrderResult =
@@ -62,6 +67,7 @@ export const DEFAULT_RETRY_TUNING: RetryTuning = {
   maximumIntervalMs: 60_000,
   forwardMaximumAttempts: 5,
   forwardMaximumElapsedMs: 60_000,
+  continueAsNewAfterEvents: 10_000,
 };
 
 /** TCC try deadline when the caller gives none. */

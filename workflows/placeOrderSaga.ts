@@ -15,6 +15,7 @@ import {
   orderStep,
   quoteOrder,
   quoteSummary,
+  settleAcrossRuns,
 } from './order/flow';
 
 export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrderResult> {
@@ -54,60 +55,71 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
     );
   };
 
-  const outcome = await runSaga(tx, async (saga) => {
-    saga.plan([
-      { name: STEPS.order, compensate: cancelOrder(input, acts) },
-      { name: STEPS.inventory, compensate: release },
-      ...(couponCode ? [{ name: STEPS.coupon, compensate: restore }] : []),
-      // planned even when the quote leaves nothing to charge: a refund of a branch never charged is EMPTY
-      { name: STEPS.payment, compensate: refund },
-    ]);
-    const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
-    const { subtotal, total } = quote;
+  // what a continued run (continue-as-new in the middle of the compensations) can still have to run
+  const compensations = {
+    [STEPS.order]: { compensate: cancelOrder(input, acts) },
+    [STEPS.inventory]: { compensate: release },
+    [STEPS.coupon]: { compensate: restore },
+    [STEPS.payment]: { compensate: refund },
+  };
 
-    await saga.step(orderStep(input, 'saga', quote, acts));
+  return settleAcrossRuns(tx, input, compensations, async () => {
+    const outcome = await runSaga(tx, async (saga) => {
+      saga.plan([
+        { name: STEPS.order, compensate: cancelOrder(input, acts) },
+        { name: STEPS.inventory, compensate: release },
+        ...(couponCode ? [{ name: STEPS.coupon, compensate: restore }] : []),
+        // planned even when the quote leaves nothing to charge: a refund of a branch never charged is EMPTY
+        { name: STEPS.payment, compensate: refund },
+      ]);
+      const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
+      const { subtotal, total } = quote;
 
-    await saga.step({
-      name: STEPS.inventory,
-      action: () =>
-        acts.reserveStock.executeWithOptions(
-          { summary: `inventory.Reserve: ${goods} for order ${orderId}` },
-          [{ branchId: STEPS.inventory, orderId, items }],
+      await saga.step(orderStep(input, 'saga', quote, acts));
+
+      await saga.step({
+        name: STEPS.inventory,
+        action: () =>
+          acts.reserveStock.executeWithOptions(
+            { summary: `inventory.Reserve: ${goods} for order ${orderId}` },
+            [{ branchId: STEPS.inventory, orderId, items }],
+          ),
+        compensate: release,
+      });
+
+      if (couponCode) {
+        await saga.step({
+          name: STEPS.coupon,
+          action: () =>
+            acts.redeemCoupon.executeWithOptions(
+              { summary: `coupon.Redeem: ${couponCode} for order ${orderId}` },
+              [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
+            ),
+          compensate: restore,
+        });
+      }
+
+      // A coupon can cover the whole order: nothing to charge (the wallet refuses a zero amount); the step shows skipped.
+      if (total > 0) {
+        await saga.step({
+          name: STEPS.payment,
+          action: () =>
+            acts.chargePayment.executeWithOptions(
+              { summary: `payment.Charge: ${total} from ${customerId} for order ${orderId}` },
+              [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
+            ),
+          compensate: refund,
+        });
+      }
+
+      await saga.pivot(STEPS.confirm, () =>
+        acts.confirmOrder.executeWithOptions(
+          { summary: `order.ConfirmOrder: order ${orderId} → CONFIRMED` },
+          [{ branchId: STEPS.confirm, orderId }],
         ),
-      compensate: release,
+      );
+      return quote;
     });
-
-    if (couponCode) {
-      await saga.step({
-        name: STEPS.coupon,
-        action: () =>
-          acts.redeemCoupon.executeWithOptions(
-            { summary: `coupon.Redeem: ${couponCode} for order ${orderId}` },
-            [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
-          ),
-        compensate: restore,
-      });
-    }
-
-    // A coupon can cover the whole order: nothing to charge (the wallet refuses a zero amount); the step shows skipped.
-    if (total > 0) {
-      await saga.step({
-        name: STEPS.payment,
-        action: () =>
-          acts.chargePayment.executeWithOptions(
-            { summary: `payment.Charge: ${total} from ${customerId} for order ${orderId}` },
-            [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
-          ),
-        compensate: refund,
-      });
-    }
-
-    await saga.pivot(STEPS.confirm, () =>
-      acts.confirmOrder.executeWithOptions({ summary: `order.ConfirmOrder: order ${orderId} → CONFIRMED` }, [
-        { branchId: STEPS.confirm, orderId },
-      ]),
-    );
-    return quote;
+    return orderResult(orderId, outcome);
   });
-  return orderResult(orderId, outcome);
 }

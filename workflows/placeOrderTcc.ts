@@ -3,8 +3,13 @@
  * all succeed: Confirm all → ConfirmOrder; otherwise Cancel all (even tries that failed, timed out or never ran)
  * → CancelOrder. Once the confirms start, a cancel request is ignored and the order ends confirmed.
  */
-import { DEFAULT_TRY_TIMEOUT_MS, type PlaceOrderInput, type PlaceOrderResult } from './contract';
-import { runSaga, runTcc, type TccParticipant } from './lib';
+import {
+  DEFAULT_TRY_TIMEOUT_MS,
+  type OrderQuote,
+  type PlaceOrderInput,
+  type PlaceOrderResult,
+} from './contract';
+import { runSaga, runTcc, SettleDeferred, type TccParticipant } from './lib';
 import { STEPS } from './names';
 import { orderProxies } from './order/activities';
 import {
@@ -15,6 +20,8 @@ import {
   orderStep,
   quoteOrder,
   quoteSummary,
+  settleAcrossRuns,
+  type SettleCalls,
 } from './order/flow';
 
 export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderResult> {
@@ -50,14 +57,8 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
     { tryTimeoutMs },
   );
 
-  const outcome = await runSaga(tx, async (saga) => {
-    // the participants are cancelled by the coordinator; the saga part to undo is the order
-    saga.plan([{ name: STEPS.order, compensate: cancelOrder(input, acts) }]);
-    const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
-    const { subtotal, total } = quote;
-
-    await saga.step(orderStep(input, 'tcc', quote, acts));
-
+  // The participants, given the quote (a continued run rebuilds its confirms / cancels from the quote it carries).
+  const participantsFor = ({ subtotal, total }: OrderQuote): TccParticipant[] => {
     const participants: TccParticipant[] = [
       {
         name: STEPS.inventory,
@@ -122,14 +123,48 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
       });
     }
 
-    await runTcc(tx, participants, { tryTimeoutMs });
-    // Every participant is confirmed: the order must follow, whatever it takes.
-    await tx.settle(STEPS.confirm, 'action', () =>
-      acts.confirmOrder.executeWithOptions({ summary: `order.ConfirmOrder: order ${orderId} → CONFIRMED` }, [
-        { branchId: STEPS.confirm, orderId },
-      ]),
-    );
-    return quote;
+    return participants;
+  };
+  const confirmOrder = () =>
+    acts.confirmOrder.executeWithOptions({ summary: `order.ConfirmOrder: order ${orderId} → CONFIRMED` }, [
+      { branchId: STEPS.confirm, orderId },
+    ]);
+
+  // what a continued run (continue-as-new in the middle of the confirms or the cancels) can still have to run
+  const settleCalls = (): SettleCalls => {
+    const calls: SettleCalls = {
+      [STEPS.order]: { compensate: cancelOrder(input, acts) },
+      [STEPS.confirm]: { action: confirmOrder },
+    };
+    const quote = tx.extra.quote;
+    for (const p of quote ? participantsFor(quote) : []) {
+      calls[p.name] = { confirm: p.confirm, cancel: p.cancel };
+    }
+    return calls;
+  };
+
+  return settleAcrossRuns(tx, input, settleCalls(), async () => {
+    const outcome = await runSaga(tx, async (saga) => {
+      // the participants are cancelled by the coordinator; the saga part to undo is the order
+      saga.plan([{ name: STEPS.order, compensate: cancelOrder(input, acts) }]);
+      const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
+
+      await saga.step(orderStep(input, 'tcc', quote, acts));
+
+      const participants = participantsFor(quote);
+      try {
+        await runTcc(tx, participants, { tryTimeoutMs });
+      } catch (err) {
+        // confirms carried to a new run: ConfirmOrder follows them there
+        if (err instanceof SettleDeferred && !err.failure) {
+          throw err.followedBy([[{ step: STEPS.confirm, op: 'action' }]]);
+        }
+        throw err;
+      }
+      // Every participant is confirmed: the order must follow, whatever it takes.
+      await tx.settle(STEPS.confirm, 'action', confirmOrder);
+      return quote;
+    });
+    return orderResult(orderId, outcome);
   });
-  return orderResult(orderId, outcome);
 }

@@ -7,6 +7,7 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import { ABORT_REASONS } from '../names';
+import type { SettlePlan } from './types';
 
 /** A failed attempt as the library records it. */
 export interface FailureInfo {
@@ -48,5 +49,26 @@ export class TxAborted extends Error {
   ) {
     super(message ?? `${failedStep}: ${reason}`);
     this.name = 'TxAborted';
+  }
+}
+
+/**
+ * Thrown by the settle loops when the run's history is large (Transaction.settle): the calls in `plan` are still to
+ * run, in a new run (continue-as-new). `failure` is the abort being undone (absent while confirming).
+ */
+export class SettleDeferred extends Error {
+  constructor(
+    readonly plan: SettlePlan,
+    readonly failure?: TxAborted,
+  ) {
+    super(
+      `settle deferred to a new run: ${plan.map((g) => g.map((c) => `${c.step}/${c.op}`).join('+')).join(', ')}`,
+    );
+    this.name = 'SettleDeferred';
+  }
+
+  /** The same deferral with more calls to run after it (the rest of the phase, the saga's own undo). */
+  followedBy(more: SettlePlan, failure = this.failure): SettleDeferred {
+    return new SettleDeferred([...this.plan, ...more], failure);
   }
 }

@@ -5,8 +5,9 @@
  */
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import { ABORT_REASONS } from '../names';
-import { TxAborted } from './failure';
+import { SettleDeferred, TxAborted } from './failure';
 import type { Transaction } from './transaction';
+import type { SettlePlan } from './types';
 
 export interface SagaStep<T> {
   name: string;
@@ -17,6 +18,9 @@ export interface SagaStep<T> {
    */
   compensate?: (reason: string) => Promise<unknown>;
 }
+
+const planOf = (list: Compensation[]): SettlePlan =>
+  list.map(({ name }) => [{ step: name, op: 'compensate' }]);
 
 export type SagaOutcome<T> = { ok: true; value: T } | { ok: false; failedStep: string; reason: string };
 
@@ -60,19 +64,38 @@ export class Saga {
     });
   }
 
-  /** Runs every registered compensation, newest first, each until it succeeds. */
+  /**
+   * Runs every registered compensation, newest first, each until it succeeds. Throws SettleDeferred when the history
+   * got large (Transaction.settle), with the compensations still to run.
+   */
   async compensate(failure: TxAborted): Promise<void> {
     this.tx.beginUndo(failure);
     const reason = `${failure.failedStep}: ${failure.reason}`;
+    const undo = this.undoList(failure);
+    for (const [i, { name, compensate }] of undo.entries()) {
+      try {
+        await this.tx.settle(name, 'compensate', () => compensate(reason));
+      } catch (err) {
+        if (err instanceof SettleDeferred) throw new SettleDeferred(planOf(undo.slice(i)), failure);
+        throw err;
+      }
+    }
+  }
+
+  /** The compensations `compensate` would run for this failure, as a settle plan (one call per group, in order). */
+  undoPlan(failure: TxAborted): SettlePlan {
+    return planOf(this.undoList(failure));
+  }
+
+  /** The compensations to run, newest first. */
+  private undoList(failure: TxAborted): Compensation[] {
     const reached = new Set(this.compensations.map((c) => c.name));
     // unreached steps come after the reached ones in the plan: newest first means them first
     const unreached =
       this.tx.localCalls && failure.reason === ABORT_REASONS.cancelled
         ? this.planned.filter((c) => !reached.has(c.name))
         : [];
-    for (const { name, compensate } of [...this.compensations, ...unreached].reverse()) {
-      await this.tx.settle(name, 'compensate', () => compensate(reason));
-    }
+    return [...this.compensations, ...unreached].reverse();
   }
 
   /** Before starting a step: a cancel request that arrived between steps aborts here, before anything new starts. */
@@ -100,6 +123,10 @@ export async function runSaga<T>(tx: Transaction, body: (saga: Saga) => Promise<
     tx.finish('COMPLETED');
     return { ok: true, value };
   } catch (err) {
+    // a settle phase inside the body (TCC confirms / cancels) ran out of history: an undo continues with the saga's own
+    if (err instanceof SettleDeferred) {
+      throw err.failure ? err.followedBy(saga.undoPlan(err.failure)) : err;
+    }
     let failure: TxAborted;
     if (err instanceof TxAborted) failure = err;
     else if (isCancellation(err))

@@ -5,9 +5,10 @@
  * Confirms and cancels run non-cancellable and are retried until they succeed.
  */
 import { CancellationScope, sleep } from '@temporalio/workflow';
-import { ABORT_REASONS } from '../names';
-import { TxAborted, type FailureInfo } from './failure';
+import { ABORT_REASONS, type BarrierOp } from '../names';
+import { SettleDeferred, TxAborted, type FailureInfo } from './failure';
 import type { Transaction } from './transaction';
+import type { SettleCallRef, SettlePlan } from './types';
 
 export interface TccParticipant {
   /** Step name, also the participant's barrier branch id. */
@@ -36,13 +37,61 @@ export async function runTcc(
   if (!abort) {
     // the decision to confirm is recorded before any confirm runs (a confirm cannot be cancelled afterwards)
     await tx.checkpoint();
-    await Promise.all(participants.map((p) => tx.settle(p.name, 'confirm', p.confirm)));
+    await settleGroup(
+      tx,
+      participants.map((p) => ({ step: p.name, op: 'confirm', call: p.confirm })),
+    );
     return;
   }
   tx.beginUndo(abort);
   const reason = `${abort.failedStep}: ${abort.reason}`;
-  await Promise.all(participants.map((p) => tx.settle(p.name, 'cancel', () => p.cancel(reason))));
+  await settleGroup(
+    tx,
+    participants.map((p) => ({ step: p.name, op: 'cancel', call: () => p.cancel(reason) })),
+    abort,
+  );
   throw abort;
+}
+
+type SettleCall = SettleCallRef & { call: () => Promise<unknown> };
+
+/**
+ * Settles calls in parallel, each until it succeeds. When some stop for a large history (SettleDeferred), waits for
+ * the others to succeed or stop too, then throws one SettleDeferred with every call not done.
+ */
+async function settleGroup(tx: Transaction, calls: SettleCall[], failure?: TxAborted): Promise<void> {
+  const results = await Promise.allSettled(calls.map((c) => tx.settle(c.step, c.op, c.call)));
+  const deferred: SettleCallRef[] = [];
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'fulfilled') continue;
+    if (!(result.reason instanceof SettleDeferred)) throw result.reason;
+    deferred.push({ step: calls[i].step, op: calls[i].op });
+  }
+  if (deferred.length > 0) throw new SettleDeferred([deferred], failure);
+}
+
+/**
+ * A continued run's settle phase: the groups of `plan` in order, the calls of a group in parallel, each until it
+ * succeeds; throws SettleDeferred with what is left when this run's history gets large too.
+ */
+export async function runSettlePlan(
+  tx: Transaction,
+  plan: SettlePlan,
+  callOf: (step: string, op: BarrierOp) => () => Promise<unknown>,
+  failure?: TxAborted,
+): Promise<void> {
+  for (const [i, group] of plan.entries()) {
+    try {
+      await settleGroup(
+        tx,
+        group.map((ref) => ({ ...ref, call: callOf(ref.step, ref.op) })),
+        failure,
+      );
+    } catch (err) {
+      if (err instanceof SettleDeferred) throw err.followedBy(plan.slice(i + 1));
+      throw err;
+    }
+  }
 }
 
 /** The try phase; returns why it failed, or undefined when every try succeeded and nobody asked to cancel. */

@@ -10,6 +10,7 @@
 import {
   CancellationScope,
   isCancellation,
+  patched,
   setCurrentDetails,
   sleep,
   upsertSearchAttributes,
@@ -17,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { ABORT_REASONS, type BarrierOp, type StepState, type TxStatus } from '../names';
 import { TX_STATUS } from '../search-attributes';
-import { describeFailure, TxAborted, type FailureInfo } from './failure';
+import { describeFailure, SettleDeferred, TxAborted, type FailureInfo } from './failure';
 import type { RetryTuning, StepView, TxCoreState } from './types';
 
 /** How long a call keeps trying. */
@@ -26,6 +27,8 @@ export interface CallPolicy {
   maxElapsedMs: number;
   /** Give up at once on a non-retryable failure (a business rejection) instead of retrying it. */
   stopOnNonRetryable: boolean;
+  /** A settle loop: once the history is large it stops at its next backoff (SettleDeferred, see `settle`). */
+  deferrable?: boolean;
 }
 
 export interface StepSpec {
@@ -51,6 +54,8 @@ export interface TransactionSpec {
    * saga undoes every step it might have reached (Saga.plan).
    */
   localCalls?: boolean;
+  /** A continued run: the state the previous run handed over (steps, attempts, errors, status), not a fresh one. */
+  resume?: TxCoreState;
 }
 
 type Phase = 'start' | 'ok' | 'failed';
@@ -59,10 +64,17 @@ type Phase = 'start' | 'ok' | 'failed';
  * History budget of a call that keeps failing for a long time (a compensation against a service that is down):
  * each attempt costs ~11 history events, so at a 60 s cap a day of failures is ~16k events and the 50k-event
  * limit would be reached in ~3 days. After an hour of failures the backoff cap widens to 5 minutes (~3k events
- * a day), which leaves an operator about two weeks to fix the service.
+ * a day). The 51,200-event limit is not reached at all: a settle loop continues-as-new first (`settle`).
  */
 const LONG_OUTAGE_AFTER_MS = 60 * 60_000;
 const LONG_OUTAGE_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * Workflow patch of the settle phase's continue-as-new. Asked only once a deferral is due (a large history), so
+ * histories that never got there replay untouched; a run recorded before this code replays as recorded and
+ * continues-as-new at its first backoff on this code.
+ */
+export const SETTLE_CONTINUE_AS_NEW_PATCH = 'dtx-settle-continue-as-new';
 
 /** Step state per barrier op and phase of a call. */
 const STATE_OF: Record<BarrierOp, Record<Phase, StepState>> = {
@@ -90,8 +102,17 @@ export class Transaction<Extra extends object = object> {
       state: s.skipped ? 'skipped' : 'pending',
       attempts: {},
     }));
-    steps.forEach((s) => this.byName.set(s.name, s));
-    this.core = { mode: spec.mode, status: 'RUNNING', steps };
+    const resumed = spec.resume;
+    this.core = resumed
+      ? {
+          mode: spec.mode,
+          status: resumed.status,
+          failedStep: resumed.failedStep,
+          reason: resumed.reason,
+          steps: resumed.steps.map((s) => ({ ...s, attempts: { ...s.attempts } })),
+        }
+      : { mode: spec.mode, status: 'RUNNING', steps };
+    this.core.steps.forEach((s) => this.byName.set(s.name, s));
     this.publish();
   }
 
@@ -150,6 +171,8 @@ export class Transaction<Extra extends object = object> {
   ): Promise<T> {
     const step = this.step(name);
     const firstAt = Date.now();
+    // attempts made by earlier runs (continue-as-new) count too
+    const earlier = step.attempts[op] ?? 0;
     for (let attempt = 1; ; attempt++) {
       this.mark(step, op, 'start');
       step.attempts[op] = (step.attempts[op] ?? 0) + 1;
@@ -162,7 +185,7 @@ export class Transaction<Extra extends object = object> {
       } catch (err) {
         const cancelled = isCancellation(err);
         const failure = cancelled ? onCancel() : describeFailure(err, this.spec.nonRetryableTypes);
-        step.lastError = { op, attempt, ...failure, at: new Date().toISOString() };
+        step.lastError = { op, attempt: earlier + attempt, ...failure, at: new Date().toISOString() };
         const giveUp =
           cancelled ||
           (policy.stopOnNonRetryable && failure.nonRetryable) ||
@@ -172,12 +195,13 @@ export class Transaction<Extra extends object = object> {
         this.publish();
         if (giveUp) throw new TxAborted(name, failure.type, failure.message);
       }
+      if (policy.deferrable && this.historyFull()) throw new SettleDeferred([[{ step: name, op }]]);
       try {
         await sleep(this.backoffMs(attempt, Date.now() - firstAt));
       } catch (err) {
         if (!isCancellation(err)) throw err;
         const failure = onCancel();
-        step.lastError = { op, attempt, ...failure, at: new Date().toISOString() };
+        step.lastError = { op, attempt: earlier + attempt, ...failure, at: new Date().toISOString() };
         this.mark(step, op, 'failed');
         this.publish();
         throw new TxAborted(name, failure.type, failure.message);
@@ -200,9 +224,22 @@ export class Transaction<Extra extends object = object> {
     return this.spec.localCalls === true;
   }
 
-  /** Runs a compensation, confirm or cancel until it succeeds; a workflow cancel request cannot stop it. */
+  /**
+   * Runs a compensation, confirm or cancel until it succeeds; a workflow cancel request cannot stop it. Every failed
+   * attempt costs history events, so once the run's history is large (RetryTuning.continueAsNewAfterEvents, or the
+   * server suggests it) the loop stops at its next backoff and throws SettleDeferred: the caller collects what is
+   * left and the workflow continues-as-new with it.
+   */
   settle<T>(name: string, op: BarrierOp, call: () => Promise<T>): Promise<T> {
-    return CancellationScope.nonCancellable(() => this.run(name, op, call, this.untilSuccessPolicy));
+    const policy = { ...this.untilSuccessPolicy, deferrable: true };
+    return CancellationScope.nonCancellable(() => this.run(name, op, call, policy));
+  }
+
+  /** Time to continue-as-new: read first, the patch is asked only when it is due (see SETTLE_CONTINUE_AS_NEW_PATCH). */
+  private historyFull(): boolean {
+    const info = workflowInfo();
+    const due = info.continueAsNewSuggested || info.historyLength >= this.retry.continueAsNewAfterEvents;
+    return due && patched(SETTLE_CONTINUE_AS_NEW_PATCH);
   }
 
   /** The forward phase failed: from now on the transaction undoes (status COMPENSATING). */

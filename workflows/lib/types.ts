@@ -46,4 +46,33 @@ export interface RetryTuning {
   forwardMaximumAttempts: number;
   /** ... or once this much time has passed since its first attempt, whichever comes first. */
   forwardMaximumElapsedMs: number;
+  /**
+   * A settle loop (compensation, confirm, cancel) that failed stops retrying at its next backoff once the run's history
+   * holds this many events (or the server suggests it), and the workflow continues-as-new with what is left.
+   */
+  continueAsNewAfterEvents: number;
+}
+
+/** One settle call of a step (a compensation, confirm or cancel), as the continued run rebuilds it. */
+export interface SettleCallRef {
+  step: string;
+  op: BarrierOp;
+}
+
+/** Settle calls still to run: groups in order, the calls of one group in parallel (TCC confirms / cancels). */
+export type SettlePlan = SettleCallRef[][];
+
+/**
+ * What a run that stopped settling to continue-as-new hands to the next run: the phase and what is left of it, the
+ * abort (absent when confirming), and the state snapshot, so `txState` stays truthful across runs.
+ */
+export interface SettleResume<State extends TxCoreState = TxCoreState> {
+  /** saga compensation, TCC confirm, or TCC cancel (followed by the saga's own undo). */
+  phase: 'compensate' | 'confirm' | 'cancel';
+  plan: SettlePlan;
+  failedStep?: string;
+  reason?: string;
+  state: State;
+  /** Runs of this workflow id so far that ended in continue-as-new. */
+  continuedRuns: number;
 }

@@ -1,6 +1,7 @@
 /** What both order flows share: input checks, the transaction and its query, the quote step, the result. */
 import {
   ApplicationFailure,
+  makeContinueAsNewFunc,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -12,9 +13,12 @@ import {
   type OrderQuote,
   type PlaceOrderInput,
   type PlaceOrderResult,
+  type SettleResume,
   type TxState,
 } from '../contract';
 import {
+  runSettlePlan,
+  SettleDeferred,
   Transaction,
   TxAborted,
   type SagaOutcome,
@@ -22,7 +26,7 @@ import {
   type StepSpec,
   type TxCoreState,
 } from '../lib';
-import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, STEPS, type TxMode } from '../names';
+import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, STEPS, type BarrierOp, type TxMode } from '../names';
 import { CUSTOMER_ID, ORDER_ID, TX_MODE } from '../search-attributes';
 import type { OrderCalls } from './activities';
 
@@ -62,6 +66,7 @@ export function openOrderTx(
   extra: Partial<OrderExtra> = {},
 ): OrderTransaction {
   const couponCode = input.couponCode === '' ? undefined : input.couponCode;
+  const resumed = input.resume?.state;
   const tx = new Transaction<OrderExtra>(
     {
       mode,
@@ -70,8 +75,9 @@ export function openOrderTx(
       retry: { ...DEFAULT_RETRY_TUNING, ...input.retry },
       nonRetryableTypes: NON_RETRYABLE_ERROR_TYPES,
       localCalls,
+      resume: resumed,
     },
-    { mode, orderId: input.orderId, ...extra },
+    { mode, orderId: input.orderId, ...extra, ...(resumed?.quote ? { quote: resumed.quote } : {}) },
   );
   setHandler(txStateQuery, () => tx.view());
   const attributes = workflowInfo().typedSearchAttributes;
@@ -161,4 +167,66 @@ export function orderResult(orderId: string, outcome: SagaOutcome<OrderQuote>): 
   return outcome.ok
     ? { status: 'COMPLETED', orderId, total: outcome.value.total }
     : { status: 'COMPENSATED', orderId, reason: outcome.reason, failedStep: outcome.failedStep };
+}
+
+/** The settle calls of a flow by step and op, given the abort reason (a continued run rebuilds its calls from it). */
+export type SettleCalls = Record<string, Partial<Record<BarrierOp, (reason: string) => Promise<unknown>>>>;
+
+/**
+ * Runs a flow and carries its settle phase across runs: when the settle loops stop for a large history
+ * (SettleDeferred), the workflow continues-as-new with the same input plus what is left (`resume`); the new run
+ * (`resume` set) only settles that and ends with the result the first run would have had. The memo and the search
+ * attributes (TxStatus …) go along explicitly.
+ */
+export async function settleAcrossRuns(
+  tx: OrderTransaction,
+  input: PlaceOrderInput,
+  calls: SettleCalls,
+  flow: () => Promise<PlaceOrderResult>,
+): Promise<PlaceOrderResult> {
+  try {
+    return input.resume ? await resumeSettle(tx, input, input.resume, calls) : await flow();
+  } catch (err) {
+    if (!(err instanceof SettleDeferred)) throw err;
+    const { failure, plan } = err;
+    const resume: SettleResume<TxState> = {
+      phase: !failure ? 'confirm' : plan[0]?.some((c) => c.op === 'cancel') ? 'cancel' : 'compensate',
+      plan,
+      failedStep: failure?.failedStep,
+      reason: failure?.reason,
+      state: tx.view(),
+      continuedRuns: (input.resume?.continuedRuns ?? 0) + 1,
+    };
+    const info = workflowInfo();
+    const next = makeContinueAsNewFunc<(next: PlaceOrderInput) => Promise<PlaceOrderResult>>({
+      memo: info.memo,
+      typedSearchAttributes: info.typedSearchAttributes,
+    });
+    return next({ ...input, resume });
+  }
+}
+
+/** A continued run: the pending settle calls, then the result of the whole transaction. */
+async function resumeSettle(
+  tx: OrderTransaction,
+  input: PlaceOrderInput,
+  resume: SettleResume<TxState>,
+  calls: SettleCalls,
+): Promise<PlaceOrderResult> {
+  const { orderId } = input;
+  const failure =
+    resume.failedStep !== undefined ? new TxAborted(resume.failedStep, resume.reason ?? '') : undefined;
+  const reason = failure ? `${failure.failedStep}: ${failure.reason}` : '';
+  const callOf = (step: string, op: BarrierOp) => {
+    const call = calls[step]?.[op];
+    if (!call) throw new Error(`no ${op} call for step "${step}" to resume`); // a bug: the task retries
+    return () => call(reason);
+  };
+  await runSettlePlan(tx, resume.plan, callOf, failure);
+  if (failure) {
+    tx.finish('COMPENSATED', failure);
+    return { status: 'COMPENSATED', orderId, reason: failure.reason, failedStep: failure.failedStep };
+  }
+  tx.finish('COMPLETED');
+  return { status: 'COMPLETED', orderId, total: resume.state.quote?.total ?? 0 };
 }

@@ -45,6 +45,10 @@ interface Scenario {
   /** Behaviors consumed in order per activity; when exhausted, calls succeed. */
   script: Partial<Record<ActivityName, Behavior[]>>;
   calls: ActivityName[];
+  /** Calls that succeeded, in order. */
+  applied: ActivityName[];
+  /** Activities that fail (retryable, with this type) on every call until the fault is lifted. */
+  faults: Map<ActivityName, string>;
 }
 
 export class FakeServices {
@@ -52,7 +56,30 @@ export class FakeServices {
 
   /** Sets the script of one workflow id (call before starting it). */
   script(workflowId: string, script: Partial<Record<ActivityName, Behavior[]>> = {}): void {
-    this.scenarios.set(workflowId, { script, calls: [] });
+    // an outage set up before the start stays
+    const faults = this.scenarios.get(workflowId)?.faults ?? new Map<ActivityName, string>();
+    this.scenarios.set(workflowId, { script, calls: [], applied: [], faults });
+  }
+
+  /** Every call of `names` by that workflow fails (retryable, `type`) until the returned function lifts it. */
+  outage(workflowId: string, names: ActivityName[], type: string): () => void {
+    const scenario = this.scenario(workflowId);
+    for (const name of names) scenario.faults.set(name, type);
+    return () => names.forEach((name) => scenario.faults.delete(name));
+  }
+
+  /** The calls of that workflow that succeeded, in order. */
+  applied(workflowId: string): ActivityName[] {
+    return [...(this.scenarios.get(workflowId)?.applied ?? [])];
+  }
+
+  private scenario(workflowId: string): Scenario {
+    let scenario = this.scenarios.get(workflowId);
+    if (!scenario) {
+      scenario = { script: {}, calls: [], applied: [], faults: new Map() };
+      this.scenarios.set(workflowId, scenario);
+    }
+    return scenario;
   }
 
   /** The activities called by that workflow, in call order. */
@@ -63,12 +90,10 @@ export class FakeServices {
   private async perform(name: ActivityName): Promise<void> {
     const context = Context.current();
     const workflowId = context.info.workflowExecution?.workflowId ?? '';
-    let scenario = this.scenarios.get(workflowId);
-    if (!scenario) {
-      scenario = { script: {}, calls: [] };
-      this.scenarios.set(workflowId, scenario);
-    }
+    const scenario = this.scenario(workflowId);
     scenario.calls.push(name);
+    const fault = scenario.faults.get(name);
+    if (fault) throw ApplicationFailure.retryable(`fake ${name} failed: ${fault}`, fault);
     let behavior: Behavior | undefined = scenario.script[name]?.shift();
     while (behavior?.kind === 'block') {
       behavior.gate.enter();
@@ -86,6 +111,7 @@ export class FakeServices {
         ? ApplicationFailure.retryable(message, behavior.type)
         : ApplicationFailure.nonRetryable(message, behavior.type);
     }
+    scenario.applied.push(name);
   }
 
   /** The fake implementation of every order activity. */
