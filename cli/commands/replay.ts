@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { historyFromJSON } from '../history-json';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { temporalCall } from '../../api/operations/temporal';
@@ -100,15 +101,46 @@ function historySource(
   })();
 }
 
+/**
+ * The MarkerRecorded event of the patch a divergence names: the core says "patch marker encountered for change X"
+ * without an event id, and the history has the marker.
+ */
+export function patchMarkerEventId(
+  history: temporal.api.history.v1.IHistory,
+  message: string,
+): number | undefined {
+  const change = /patch marker encountered for change ([^,\s]+)/i.exec(message)?.[1];
+  if (change === undefined) return undefined;
+  const marker = history.events?.find((event) => {
+    const attributes = event.markerRecordedEventAttributes;
+    if (attributes?.markerName !== 'core_patch') return false;
+    // the patch id is in the marker's JSON payload ({"id": "<change>", ...})
+    return Object.values(attributes.details ?? {}).some((payloads) =>
+      (payloads.payloads ?? []).some(
+        (p) => !!p.data && Buffer.from(p.data).toString('utf8').includes(`"${change}"`),
+      ),
+    );
+  });
+  return marker?.eventId == null ? undefined : Number(marker.eventId);
+}
+
 /** Replays every history against the workflows module; one outcome per history. */
 export async function replayHistories(
   histories: AsyncIterable<HistoryAndWorkflowId> | HistoryAndWorkflowId[],
   workflowsPath: string,
 ): Promise<ReplayOutcome[]> {
+  // kept by workflow id, to point at the event of a divergence the core's message does not name
+  const seen = new Map<string, temporal.api.history.v1.IHistory>();
+  async function* remembered(): AsyncIterable<HistoryAndWorkflowId> {
+    for await (const item of histories as AsyncIterable<HistoryAndWorkflowId>) {
+      seen.set(item.workflowId, item.history as temporal.api.history.v1.IHistory); // the SDK types it loosely
+      yield item;
+    }
+  }
   const outcomes: ReplayOutcome[] = [];
   for await (const result of Worker.runReplayHistories(
     { workflowsPath, replayName: 'dtx-replay' },
-    histories,
+    remembered(),
   )) {
     const outcome: ReplayOutcome = {
       workflowId: result.workflowId,
@@ -119,7 +151,10 @@ export async function replayHistories(
       outcome.errorType = result.error.name;
       outcome.message = result.error.message;
       outcome.detail = detailOf(result.error.message);
-      const eventId = eventIdOf(result.error.message);
+      const history = seen.get(result.workflowId);
+      const eventId =
+        eventIdOf(result.error.message) ??
+        (history ? patchMarkerEventId(history, result.error.message) : undefined);
       if (eventId !== undefined) outcome.eventId = eventId;
     }
     outcomes.push(outcome);
