@@ -235,6 +235,23 @@ export class ClaimSweep {
     return this.cursor;
   }
 
+  private turn: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `claim` from the current position once the previous claim of this sweep has finished (claims of the lanes
+   * sharing a sweep take turns, each continuing where the last stopped) and records its outcome.
+   */
+  async next(
+    claim: (after: AggregateKey | undefined) => Promise<Claim>,
+  ): Promise<{ claim: Claim; more: boolean }> {
+    const run = this.turn.then(async () => {
+      const result = await claim(this.cursor);
+      return { claim: result, more: this.advance(result) };
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
   /** Records a claim's outcome; returns false when a whole sweep found nothing (the lane may idle). */
   advance(claim: Claim): boolean {
     if (claim.rows.length > 0) this.claimedInSweep = true;

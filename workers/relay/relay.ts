@@ -67,7 +67,6 @@ class DatabaseLane {
   kafkaFailures = 0;
   dbFailures = 0;
   running: Promise<void> | undefined;
-  readonly sweep = new ClaimSweep();
   /** The lane's mark-sent in flight (never rejects): overlapped with its next claim and send. */
   marking: Promise<void> = Promise.resolve();
   /** When the lane last logged the transaction that holds the horizon. */
@@ -82,6 +81,12 @@ class DatabaseLane {
     readonly sender: OutboxSender,
     /** claimed_by of this lane's claims: one id per lane, so a lane never releases or renews a sibling's rows. */
     readonly claimer: string,
+    /**
+     * The walk over the database's aggregates, shared by its lanes: each claim continues where the last one (of any
+     * lane) stopped, so a lane does not walk again over what its sibling just drained (index entries of sent rows
+     * cost a visit each until vacuum removes them).
+     */
+    readonly sweep: ClaimSweep,
   ) {}
 
   wake(): void {
@@ -136,8 +141,9 @@ export class OutboxRelay {
     });
     // Several workers per database overlap one batch's claim/mark with another's send. Claims never give two
     // workers rows of the same aggregate (claim.ts), so they are as safe as separate relays.
-    this.lanes = this.databases.flatMap((d) =>
-      Array.from(
+    this.lanes = this.databases.flatMap((d) => {
+      const sweep = new ClaimSweep();
+      return Array.from(
         { length: this.settings.workersPerDatabase },
         (_, index) =>
           new DatabaseLane(
@@ -146,9 +152,10 @@ export class OutboxRelay {
               namePrefix: config.kafka.namePrefix,
             }),
             `${this.relayId}/${index}`,
+            sweep,
           ),
-      ),
-    );
+      );
+    });
     this.faults = parseRelayFaults(config.faults);
   }
 
@@ -275,19 +282,17 @@ export class OutboxRelay {
   /** One claim → send → mark round on one database. */
   private async drainLane(lane: DatabaseLane): Promise<DrainRound> {
     const { database } = lane;
-    const claim = await claimBatch(database.db, lane.claimer, {
-      batch: this.settings.batchSize,
-      leaseMs: this.settings.claimLeaseMs,
-      after: lane.sweep.after,
-    });
+    // one claim at a time per database, each starting where the previous one stopped (the lanes overlap their
+    // sends and marks, not their walks)
+    const { claim, more } = await lane.sweep.next((after) =>
+      claimBatch(database.db, lane.claimer, {
+        batch: this.settings.batchSize,
+        leaseMs: this.settings.claimLeaseMs,
+        after,
+      }),
+    );
     const rows = claim.rows;
-    const round: DrainRound = {
-      claimed: rows.length,
-      sent: 0,
-      failed: 0,
-      died: 0,
-      more: lane.sweep.advance(claim),
-    };
+    const round: DrainRound = { claimed: rows.length, sent: 0, failed: 0, died: 0, more };
     if (rows.length === 0) return round;
     const report = await this.sendRenewing(lane, rows);
     // failures first: markFailed needs the run's claim, which marking the rows before the culprit sent clears

@@ -2,7 +2,12 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { ConfigError } from '../../../common/config';
 import { retryDelayMs } from '../../../workers/relay/backoff';
-import { compareDeliveryOrder } from '../../../workers/relay/claim';
+import {
+  ClaimSweep,
+  compareDeliveryOrder,
+  type AggregateKey,
+  type Claim,
+} from '../../../workers/relay/claim';
 import { classifySendError, describeError } from '../../../workers/relay/errors';
 import { parseRelayFaults } from '../../../workers/relay/faults';
 import { groupByAggregate, toKafkaMessage, toTopicMessages } from '../../../outbox/messages';
@@ -52,6 +57,56 @@ describe('compareDeliveryOrder', () => {
       '9/100001/5',
       '10/5/1',
     ]);
+  });
+});
+
+describe('ClaimSweep', () => {
+  const key = (aggregateId: string): AggregateKey => ({ aggregateType: 'order', aggregateId });
+  const claim = (rows: number, resumeAfter?: AggregateKey): Claim => ({
+    rows: Array.from({ length: rows }, () => row()),
+    resumeAfter,
+  });
+
+  test('continues after the last position, starts over at the end, idles only after a whole empty sweep', () => {
+    const sweep = new ClaimSweep();
+    expect(sweep.after).toBeUndefined();
+    expect(sweep.advance(claim(3, key('b')))).toBe(true);
+    expect(sweep.after).toEqual(key('b'));
+    // nothing claimable after b, but the walk stopped at its limit: go on from there
+    expect(sweep.advance(claim(0, key('k')))).toBe(true);
+    expect(sweep.after).toEqual(key('k'));
+    // the end: this sweep claimed rows, so a new one starts from the first aggregate
+    expect(sweep.advance(claim(0))).toBe(true);
+    expect(sweep.after).toBeUndefined();
+    // a whole sweep without rows: idle
+    expect(sweep.advance(claim(0))).toBe(false);
+    expect(sweep.after).toBeUndefined();
+  });
+
+  test('claims of lanes sharing a sweep take turns, each from where the previous stopped', async () => {
+    const sweep = new ClaimSweep();
+    const seen: (string | undefined)[] = [];
+    let release: () => void = () => undefined;
+    const first = sweep.next(async (after) => {
+      seen.push(after?.aggregateId);
+      await new Promise<void>((resolve) => (release = resolve));
+      return claim(2, key('m'));
+    });
+    const second = sweep.next((after) => {
+      seen.push(after?.aggregateId);
+      return Promise.resolve(claim(1, key('t')));
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([undefined]);
+    release();
+    await expect(first).resolves.toMatchObject({ more: true });
+    await expect(second).resolves.toMatchObject({ more: true });
+    expect(seen).toEqual([undefined, 'm']);
+    // a failed claim does not stop the turns
+    await expect(sweep.next(() => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    await expect(sweep.next((after) => Promise.resolve(claim(0, after)))).resolves.toMatchObject({
+      more: true,
+    });
   });
 });
 
