@@ -13,8 +13,10 @@
  *   (`txid < pg_snapshot_xmin(pg_current_snapshot())`) are claimed, so a claim never runs ahead of a row that an
  *   older, still running transaction may yet commit.
  * - The claim walks the aggregates that have unsent rows in key order, through the outbox_aggregate_order index
- *   (one probe per aggregate), starting after the lane's cursor, and stops once it has `batch` rows or has looked at
- *   `walkLimit` aggregates. Its cost is O(batch + aggregates looked at), whatever the backlog and the statistics.
+ *   (one probe per aggregate), starting where the previous claim stopped (ClaimSweep, shared by a database's lanes),
+ *   and stops once it has `batch` rows or has looked at `walkLimit` aggregates. Its cost is O(batch + aggregates
+ *   looked at), whatever the backlog and the planner's statistics. (Index entries of sent rows are visited until
+ *   vacuum removes them; round-robin sweeps pass over a drained region once per sweep.)
  * - Per aggregate it takes a run that starts at the aggregate's FIRST unsent row (the head) and stops before the
  *   first row that is not claimable (behind the horizon, claimed, dead, backing off). A dead, backing-off or claimed
  *   head blocks its aggregate, which is how later rows wait behind it; a live claim on the head keeps every other
@@ -28,7 +30,7 @@
 import type { Knex } from 'knex';
 import type { OutboxRow } from '../../outbox/types';
 
-/** Where a lane's walk over the aggregates continues (exclusive). */
+/** Where the walk over the aggregates continues (exclusive). */
 export interface AggregateKey {
   aggregateType: string;
   aggregateId: string;

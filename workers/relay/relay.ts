@@ -1,10 +1,12 @@
 /**
  * The outbox relay: drains every configured database's outbox to Kafka (docs/design.md, outbox).
  *
- * One loop per database: claim a batch (committed lease, see claim.ts) → send it (no transaction open) → mark sent /
- * failed / released. It wakes on NOTIFY dtx_outbox, when committed rows wait for an older transaction to end (short
- * re-checks), when a retry or an expired lease comes due, and at the poll interval as the fallback. Kafka
- * unreachable: rows are released untouched and the loop backs off. A database error: the loop backs off and retries.
+ * DTX_RELAY_WORKERS loops (lanes) per database: claim a batch (committed lease on each run's head, see claim.ts) →
+ * send it (no transaction open, the lease renewed meanwhile) → mark failed / sent / released. A database's lanes
+ * take turns claiming along one shared walk and overlap their sends and marks. A lane wakes on NOTIFY dtx_outbox,
+ * when committed rows wait for an older transaction to end (short re-checks; the transaction is logged), when a
+ * retry comes due, and at the poll interval as the fallback (which also finds expired leases). Kafka unreachable:
+ * rows are released untouched and the loop backs off. A database error: the loop backs off and retries.
  */
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
