@@ -20,7 +20,7 @@ import {
 
 export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrderResult> {
   // first: records the local-activities patch marker (older histories replay with remote activities)
-  const { calls: acts, local } = orderProxies();
+  const { calls: acts, decided, local } = orderProxies();
   const { orderId, customerId, items, couponCode } = input;
   const goods = describeItems(input);
   const tx = openOrderTx('saga', input, local, (order, coupon) => [
@@ -113,7 +113,7 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
       }
 
       await saga.pivot(STEPS.confirm, () =>
-        acts.confirmOrder.executeWithOptions(
+        decided.confirmOrder.executeWithOptions(
           { summary: `order.ConfirmOrder: order ${orderId} → CONFIRMED` },
           [{ branchId: STEPS.confirm, orderId }],
         ),

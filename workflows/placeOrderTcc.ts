@@ -26,7 +26,7 @@ import {
 
 export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderResult> {
   // first: records the local-activities patch marker (older histories replay with remote activities)
-  const { calls: acts, tries, local } = orderProxies();
+  const { calls: acts, tries, decided, local } = orderProxies();
   const { orderId, customerId, items, couponCode } = input;
   const goods = describeItems(input);
   const tryTimeoutMs = input.tryTimeoutMs ?? DEFAULT_TRY_TIMEOUT_MS;
@@ -68,7 +68,7 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
             [{ branchId: STEPS.inventory, orderId, items }],
           ),
         confirm: () =>
-          acts.confirmStock.executeWithOptions(
+          decided.confirmStock.executeWithOptions(
             { summary: `inventory.ConfirmReserve: sell ${goods} of order ${orderId}` },
             [{ branchId: STEPS.inventory }],
           ),
@@ -88,7 +88,7 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
             [{ branchId: STEPS.coupon, code: couponCode, customerId, orderId, orderAmount: subtotal }],
           ),
         confirm: () =>
-          acts.confirmCoupon.executeWithOptions(
+          decided.confirmCoupon.executeWithOptions(
             { summary: `coupon.Confirm: use ${couponCode} for order ${orderId}` },
             [{ branchId: STEPS.coupon }],
           ),
@@ -109,7 +109,7 @@ export async function placeOrderTcc(input: PlaceOrderInput): Promise<PlaceOrderR
             [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
           ),
         confirm: () =>
-          acts.confirmPayment.executeWithOptions(
+          decided.confirmPayment.executeWithOptions(
             { summary: `payment.Confirm: debit ${total} from ${customerId} for order ${orderId}` },
             [{ branchId: STEPS.payment }],
           ),

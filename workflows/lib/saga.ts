@@ -58,10 +58,9 @@ export class Saga {
    */
   async pivot<T>(name: string, action: () => Promise<T>): Promise<T> {
     this.enter(name);
-    return CancellationScope.nonCancellable(async () => {
-      await this.tx.checkpoint();
-      return this.tx.run(name, 'action', action, this.tx.definitivePolicy);
-    });
+    return CancellationScope.nonCancellable(() =>
+      this.tx.run(name, 'action', action, this.tx.definitivePolicy),
+    );
   }
 
   /**

@@ -35,8 +35,6 @@ export async function runTcc(
 ): Promise<void> {
   const abort = await tryAll(tx, participants, options);
   if (!abort) {
-    // the decision to confirm is recorded before any confirm runs (a confirm cannot be cancelled afterwards)
-    await tx.checkpoint();
     await settleGroup(
       tx,
       participants.map((p) => ({ step: p.name, op: 'confirm', call: p.confirm })),

@@ -49,9 +49,9 @@ export interface TransactionSpec {
   /**
    * The calls are local activities. A local activity runs BEFORE the workflow task that decided it is recorded; a
    * task that is lost (worker crash, or a completion the server refuses because a cancel request came in meanwhile)
-   * re-runs from the last recorded point, where the new events are seen earlier and may lead elsewhere. So: a
-   * decision that leads to an irreversible call is recorded before the call runs (`checkpoint`), and a cancelled
-   * saga undoes every step it might have reached (Saga.plan).
+   * re-runs from the last recorded point, where the new events are seen earlier and may lead elsewhere. So: the calls
+   * that follow an irreversible decision (the saga pivot, the TCC confirms) are remote activities, whose scheduling is
+   * recorded before they run, and a cancelled saga undoes every step it might have reached (Saga.plan).
    */
   localCalls?: boolean;
   /** A continued run: the state the previous run handed over (steps, attempts, errors, status), not a fresh one. */
@@ -207,16 +207,6 @@ export class Transaction<Extra extends object = object> {
         throw new TxAborted(name, failure.type, failure.message);
       }
     }
-  }
-
-  /**
-   * Records every decision so far before an irreversible call (the pivot, the TCC confirms) when the calls are local
-   * activities: a 1 ms timer ends the current workflow task, so the call runs in a later task that starts past the
-   * decision, and a re-run of that task cannot decide otherwise. Not cancellable: the decision is taken.
-   */
-  async checkpoint(): Promise<void> {
-    if (!this.spec.localCalls) return;
-    await CancellationScope.nonCancellable(() => sleep(1));
   }
 
   /** See TransactionSpec.localCalls. */

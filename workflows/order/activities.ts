@@ -26,6 +26,11 @@ export interface OrderProxies {
   calls: OrderCalls;
   /** The TCC tries: they race the try deadline, which must be able to interrupt them. */
   tries: OrderCalls;
+  /**
+   * The calls that follow an irreversible decision (the saga pivot, the TCC confirms): remote, so that the decision is
+   * recorded (the activity is scheduled) before the call runs — see `local` below for why that matters.
+   */
+  decided: OrderCalls;
   /** `calls` are local activities (TransactionSpec.localCalls). */
   local: boolean;
 }
@@ -52,13 +57,16 @@ const remote: OrderCalls = proxyActivities<OrderActivities>({
  * Local: the call runs in the worker that runs the workflow task, recorded as a marker in the task's completion — no
  * queue hop and no extra workflow task per call. While one runs, the workflow task stays open: a cancel request or a
  * timer is seen once the call ends (the 5 s gRPC deadline bounds that), which is why the TCC tries, which race the
- * try deadline, stay remote. A worker crash mid-call re-runs the call on the next workflow task attempt; the barrier
- * makes that harmless, and the attempt that never completed is not counted.
+ * try deadline, stay remote. And a local activity runs BEFORE the workflow task that decided it is recorded: when
+ * that task is lost (worker crash, or a completion the server refuses because a cancel request came in), its re-run
+ * starts from the last recorded point, sees the new events earlier and may decide otherwise — harmless for a step
+ * that a cancelled saga undoes anyway (Saga.plan; the barrier makes re-run calls DUPLICATE), fatal for a call after a
+ * point of no return: those are `decided`, remote.
  */
 const local: OrderCalls = proxyLocalActivities<OrderActivities>(ONE_ATTEMPT);
 
 /** The proxies of this workflow execution; call once, first thing in the workflow (it records the patch marker). */
 export function orderProxies(): OrderProxies {
-  if (patched(LOCAL_ACTIVITIES_PATCH)) return { calls: local, tries: remote, local: true };
-  return { calls: remote, tries: remote, local: false };
+  if (patched(LOCAL_ACTIVITIES_PATCH)) return { calls: local, tries: remote, decided: remote, local: true };
+  return { calls: remote, tries: remote, decided: remote, local: false };
 }

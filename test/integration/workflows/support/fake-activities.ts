@@ -49,6 +49,11 @@ interface Scenario {
   applied: ActivityName[];
   /** Activities that fail (retryable, with this type) on every call until the fault is lifted. */
   faults: Map<ActivityName, string>;
+  /**
+   * What each call did, by run and activity id: a local activity re-run because its workflow task was lost or refused
+   * (the same call of the same run) does the same again and is not counted twice — the barrier's DUPLICATE.
+   */
+  outcomes: Map<string, Behavior | undefined>;
 }
 
 export class FakeServices {
@@ -58,7 +63,7 @@ export class FakeServices {
   script(workflowId: string, script: Partial<Record<ActivityName, Behavior[]>> = {}): void {
     // an outage set up before the start stays
     const faults = this.scenarios.get(workflowId)?.faults ?? new Map<ActivityName, string>();
-    this.scenarios.set(workflowId, { script, calls: [], applied: [], faults });
+    this.scenarios.set(workflowId, { script, calls: [], applied: [], faults, outcomes: new Map() });
   }
 
   /** Every call of `names` by that workflow fails (retryable, `type`) until the returned function lifts it. */
@@ -76,7 +81,7 @@ export class FakeServices {
   private scenario(workflowId: string): Scenario {
     let scenario = this.scenarios.get(workflowId);
     if (!scenario) {
-      scenario = { script: {}, calls: [], applied: [], faults: new Map() };
+      scenario = { script: {}, calls: [], applied: [], faults: new Map(), outcomes: new Map() };
       this.scenarios.set(workflowId, scenario);
     }
     return scenario;
@@ -91,6 +96,11 @@ export class FakeServices {
     const context = Context.current();
     const workflowId = context.info.workflowExecution?.workflowId ?? '';
     const scenario = this.scenario(workflowId);
+    const callKey = `${context.info.workflowExecution?.runId ?? ''}/${context.info.activityId}`;
+    if (scenario.outcomes.has(callKey)) {
+      this.finish(name, scenario.outcomes.get(callKey), undefined);
+      return;
+    }
     scenario.calls.push(name);
     const fault = scenario.faults.get(name);
     if (fault) throw ApplicationFailure.retryable(`fake ${name} failed: ${fault}`, fault);
@@ -105,13 +115,19 @@ export class FakeServices {
       }
       behavior = behavior.then;
     }
+    scenario.outcomes.set(callKey, behavior);
+    this.finish(name, behavior, scenario);
+  }
+
+  /** Fails as the behavior says, or records the success (once: `scenario` is absent for a re-run). */
+  private finish(name: ActivityName, behavior: Behavior | undefined, scenario: Scenario | undefined): void {
     if (behavior?.kind === 'fail') {
       const message = `fake ${name} failed: ${behavior.type}`;
       throw behavior.retryable
         ? ApplicationFailure.retryable(message, behavior.type)
         : ApplicationFailure.nonRetryable(message, behavior.type);
     }
-    scenario.applied.push(name);
+    scenario?.applied.push(name);
   }
 
   /** The fake implementation of every order activity. */

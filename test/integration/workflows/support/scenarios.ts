@@ -19,9 +19,20 @@ export interface Scenario {
 }
 
 const down = (): Behavior => fail('UNAVAILABLE', true);
+/**
+ * Cancels while the gated call waits, and releases it only once the workflow has processed the cancel request (a
+ * workflow task completed after it). With a local activity that matters: it holds its workflow task open, so the
+ * request is seen only in the next task (after the task's heartbeat), while the call still waits at the gate.
+ */
 const cancelAtGate = async (handle: WorkflowHandle, gate: Gate) => {
   await gate.entered;
   await handle.cancel();
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const at = events.findIndex((e) => e.workflowExecutionCancelRequestedEventAttributes);
+    if (at >= 0 && events.slice(at).some((e) => e.workflowTaskCompletedEventAttributes)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   gate.open();
 };
 
