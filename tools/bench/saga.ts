@@ -417,7 +417,16 @@ async function probeKind(config: Config, client: Client, fixture: ClientFixture)
         `the first order did not complete: HTTP ${status} ${JSON.stringify(answer.outcome ?? answer.error ?? {})}`,
       );
     }
-    return await activityKindOf(client, answer.workflowId);
+    const workflowId = answer.workflowId;
+    // the history read may lag the result for a moment right after a start
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await activityKindOf(client, workflowId);
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await sleep(300);
+      }
+    }
   } finally {
     agent.destroy();
   }
