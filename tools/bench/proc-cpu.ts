@@ -36,7 +36,8 @@ export function groupOf(comm: string, argv: string[], temporalPort?: number): st
   if (launcher) {
     const at = argv.indexOf('--services');
     const names = at >= 0 ? argv[at + 1] : undefined;
-    return names ? `svc:${names.split(',').join('+')}` : 'services';
+    // one launcher per service (svc:<name>), or one for several (`npm start` runs all four in one process)
+    return names && !names.includes(',') ? `svc:${names}` : 'services';
   }
   return undefined;
 }

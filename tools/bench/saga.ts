@@ -110,6 +110,7 @@ const CPU_GROUP_ORDER = [
   'temporal',
   'worker',
   'api',
+  'services',
   'svc:order',
   'svc:inventory',
   'svc:coupon',
