@@ -65,10 +65,8 @@ describe.each<TxMode>(['saga', 'tcc'])('%s', (mode) => {
     const input = order(shop);
     const handle = await system.start(mode, input);
 
-    const failing = await waitForTxState(
-      handle,
-      (s) => (stepOf(s, 'payment')?.attempts[forwardOp] ?? 0) >= 2,
-    );
+    // two attempts have FAILED (not merely started: a started one could reach the service after the fault is lifted)
+    const failing = await waitForTxState(handle, (s) => (stepOf(s, 'payment')?.lastError?.attempt ?? 0) >= 2);
     expect(stepOf(failing, 'payment')).toMatchObject({
       state: 'running',
       lastError: { op: forwardOp, type: 'UNAVAILABLE', nonRetryable: false },
