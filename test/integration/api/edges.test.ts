@@ -7,9 +7,7 @@
  *   driver's text (`connect ECONNREFUSED 127.0.0.1:…`).
  * No services or worker run here: only Temporal (and PostgreSQL for the parts that must answer).
  */
-import { spawn } from 'node:child_process';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 import { loadConfig, type Config } from '../../../common/config';
@@ -17,8 +15,8 @@ import { temporalConnectionOptions } from '../../../common/temporal';
 import { createDependencies, type Wiring } from '../../../api/operations/wiring';
 import { startApi, type RunningApi } from './support/http';
 import { uid } from './support/system';
+import { runDtx } from '../cli/support/run-dtx';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const config = loadConfig();
 let connection: Connection;
 let temporal: Client;
@@ -137,29 +135,8 @@ describe('cancel and retry touch only dtx transactions', () => {
   });
 });
 
-/** Runs the real bin; resolves with its exit code and parsed --json output. */
-function dtx(args: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'cli/dtx.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'error' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = stdout;
-      }
-      resolve({ code: code ?? -1, json, stderr });
-    });
-  });
-}
+/** Runs the real bin (quiet logs). */
+const dtx = (args: string[]) => runDtx(args, { ...process.env, LOG_LEVEL: 'error' });
 
 describe('an answer about a dependency that does not answer names it, not its address', () => {
   /** No loopback address, no port, no driver wording in the whole answer. */

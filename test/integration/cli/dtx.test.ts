@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { SERVICE_NAMES } from '../../../common/config';
 import { TASK_QUEUE } from '../../../workflows/names';
 import { eventually, seed, startSystem, uid, type Catalogue, type System } from '../api/support/system';
+import { runDtx } from './support/run-dtx';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CHANGED_WORKFLOWS = path.join(ROOT, 'test/integration/fixtures/changed-workflows/index.ts');
@@ -19,37 +20,8 @@ let system: System;
 let shop: Catalogue;
 let env: NodeJS.ProcessEnv;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  // parsed --json output
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** Runs the bin; resolves with its exit code and output (never rejects on a non-zero exit). */
-function dtx(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'cli/dtx.js'), ...args], {
-      cwd: ROOT,
-      env: { ...env, ...extraEnv },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = undefined;
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json });
-    });
-  });
-}
+/** Runs the bin with this file's environment (plus `extraEnv`). */
+const dtx = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runDtx(args, { ...env, ...extraEnv });
 
 /** Exports a history file the way a person would, in its own process. */
 function exportHistory(workflowId: string, file: string): Promise<void> {
