@@ -107,7 +107,12 @@ export async function prepareScenarios(clients: ServiceClients, runId: string): 
         mode,
         name: SCENARIOS.outOfStock,
         body: order({ customerId: customer, items: [{ sku: LAST_UNIT_SKU, quantity: tooMany }] }),
-        expected: { status: 'COMPENSATED', reason: 'INSUFFICIENT_STOCK', failedSteps: ['inventory'] },
+        // Reserve refuses one more than is left; once the last unit is gone the quote refuses the sold-out SKU
+        expected: {
+          status: 'COMPENSATED',
+          reason: 'INSUFFICIENT_STOCK',
+          failedSteps: ['inventory', 'quote'],
+        },
       },
       {
         mode,

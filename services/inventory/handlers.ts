@@ -7,8 +7,10 @@ import { withBarrier, type BranchKey } from '../barrier';
 import { FORWARD_OP, recordOf, settleRpcs, type SettleOp } from '../lib/branch';
 import { requestFingerprint } from '../lib/fingerprint';
 import { emitEvent } from '../lib/events';
+import { BusinessRejectionError } from '../rpc/errors';
 import type { CallContext, Handlers } from '../rpc/server';
 import {
+  firstSoldOut,
   insertReservations,
   moveStock,
   requireProducts,
@@ -146,10 +148,11 @@ export function inventoryHandlers(db: Knex): Handlers<InventoryServiceHandlers> 
 
     Quote: async (request) => {
       const items = validateQuote(request);
-      const products = await requireProducts(
-        db,
-        items.map((i) => i.sku),
-      );
+      const skus = items.map((i) => i.sku);
+      const [products, soldOut] = await Promise.all([requireProducts(db, skus), firstSoldOut(db, skus)]);
+      // the order is refused before it starts anything (see firstSoldOut); a short but not empty SKU goes on to Reserve
+      if (soldOut !== undefined)
+        throw new BusinessRejectionError('INSUFFICIENT_STOCK', `${soldOut} is sold out`);
       let subtotal = 0;
       const lines = items.map((item) => {
         const product = products.get(item.sku)!;

@@ -68,6 +68,21 @@ export async function requireProducts(db: Knex, skus: string[]): Promise<Map<str
 }
 
 /**
+ * The first of these SKUs with nothing available (a committed read, no lock), or undefined. A sold-out SKU is refused
+ * at the quote: Reserve/TryReserve would refuse it at this moment too (they take from `available` only), and the quote
+ * refusing it spares the order record, the barrier rows and the undo (the flash-sale case: thousands of buyers after
+ * the last unit). Units that come back later (a compensated reservation) are sold to the orders that come after.
+ */
+export async function firstSoldOut(db: Knex, skus: string[]): Promise<string | undefined> {
+  const row = await db('stock')
+    .whereIn('sku', skus)
+    .where('available', '<=', 0)
+    .orderBy('sku')
+    .first<{ sku: string } | undefined>('sku');
+  return row?.sku;
+}
+
+/**
  * Moves `quantity` units of a SKU from one column to another, only if `from` holds enough (a conditional update:
  * the row lock plus the re-checked WHERE make concurrent takers of the last units queue, never oversell).
  * Returns the new row, or undefined when `from` had too few.

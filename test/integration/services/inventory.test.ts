@@ -96,6 +96,29 @@ describe('catalogue', () => {
     });
   });
 
+  test('Quote refuses a sold-out SKU (INSUFFICIENT_STOCK, the cheap flash-sale reject); a short one still quotes', async () => {
+    const [plenty, short, soldOut] = [await product(10), await product(1), await product(0)];
+    const err = await failure(
+      call(h.clients.inventory, 'quote', {
+        items: [
+          { sku: plenty, quantity: 1 },
+          { sku: soldOut, quantity: 1 },
+        ],
+      }),
+    );
+    expect(err).toMatchObject({
+      codeName: 'FAILED_PRECONDITION',
+      reason: 'INSUFFICIENT_STOCK',
+      type: 'INSUFFICIENT_STOCK',
+      transient: false,
+    });
+    expect(err.message).toContain(`${soldOut} is sold out`);
+    // more than what is left is Reserve's to refuse (and to undo): the quote prices it
+    const quote = await call(h.clients.inventory, 'quote', { items: [{ sku: short, quantity: 2 }] });
+    expect(quote.subtotal).toBe(2 * 1000);
+    expect(await stock(soldOut)).toEqual({ available: 0, frozen: 0, sold: 0 });
+  });
+
   test('unknown SKU -> NOT_FOUND naming it, for Quote, GetStock, SetStock and Reserve (nothing written)', async () => {
     const known = await product(5);
     const unknown = uid('NOPE');
