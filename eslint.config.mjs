@@ -51,6 +51,7 @@ const UNITS = {
   services: { label: 'services/ (other than services/rpc)', regex: '^(\\.\\./)+services(/(?!rpc/)|$)' },
   activities: { label: 'activities/', regex: up('activities') },
   timeline: { label: 'timeline/', regex: up('timeline') },
+  provider: { label: 'provider/', regex: up('provider') },
   workers: { label: 'workers/', regex: up('workers') },
   operations: { label: 'api/operations', regex: up('api/operations') },
   http: { label: 'api/http', regex: up('api/http') },
@@ -106,6 +107,12 @@ const LAYERS = [
     files: ['timeline/**/*.ts'],
     why: 'the read model may use common, outbox and workflows names',
     may: ['proto', 'common', 'workflowNames', 'outbox', 'timeline'],
+  },
+  {
+    layer: 'provider/',
+    files: ['provider/**/*.ts'],
+    why: 'the payment provider simulator stands outside dtx: it reads Kafka and calls the payment service like a webhook',
+    may: ['proto', 'common', 'workflowNames', 'outbox', 'rpc', 'provider'],
   },
   {
     layer: 'workers/',
@@ -247,7 +254,11 @@ export default tseslint.config(
     ['order', 'inventory', 'coupon', 'payment'],
     'each domain is its own service and database',
   ),
-  ...siblings('workers', ['orchestrator', 'relay', 'projector'], 'each worker is its own process'),
+  ...siblings(
+    'workers',
+    ['orchestrator', 'relay', 'projector', 'payment-bridge'],
+    'each worker is its own process',
+  ),
   {
     files: ['test/**/*.ts'],
     rules: {

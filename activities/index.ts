@@ -160,6 +160,21 @@ export function createActivities(
     async refundPayment(input: SettleInput): Promise<StepResult> {
       return branchResult('payment.Refund', () => call(payment, 'refund', settle(input), opts()));
     },
+    // --- payment: async (issue 14): Authorize holds and answers at once; the result arrives as a signal
+    async authorizePayment(input: PaymentInput): Promise<StepResult> {
+      const request = {
+        branch: branch(input),
+        customerId: input.customerId,
+        orderId: input.orderId,
+        amount: input.amount,
+      };
+      return branchResult('payment.Authorize', () => call(payment, 'authorize', request, opts()));
+    },
+    async cancelAuthorization(input: SettleInput): Promise<StepResult> {
+      return branchResult('payment.CancelAuthorization', () =>
+        call(payment, 'cancelAuthorization', settle(input), opts()),
+      );
+    },
     // --- payment: TCC
     async tryFreezePayment(input: PaymentInput): Promise<StepResult> {
       const request = {

@@ -10,6 +10,8 @@ import type { Item as _dtx_v1_Item, Item__Output as _dtx_v1_Item__Output } from 
 import type { PaymentRequest as _dtx_v1_PaymentRequest, PaymentRequest__Output as _dtx_v1_PaymentRequest__Output } from './dtx/v1/PaymentRequest';
 import type { PaymentResult as _dtx_v1_PaymentResult, PaymentResult__Output as _dtx_v1_PaymentResult__Output } from './dtx/v1/PaymentResult';
 import type { PaymentServiceClient as _dtx_v1_PaymentServiceClient, PaymentServiceDefinition as _dtx_v1_PaymentServiceDefinition } from './dtx/v1/PaymentService';
+import type { ProviderReport as _dtx_v1_ProviderReport, ProviderReport__Output as _dtx_v1_ProviderReport__Output } from './dtx/v1/ProviderReport';
+import type { ProviderReportResult as _dtx_v1_ProviderReportResult, ProviderReportResult__Output as _dtx_v1_ProviderReportResult__Output } from './dtx/v1/ProviderReportResult';
 import type { Wallet as _dtx_v1_Wallet, Wallet__Output as _dtx_v1_Wallet__Output } from './dtx/v1/Wallet';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -29,6 +31,9 @@ export interface ProtoGrpcType {
       PaymentRequest: MessageTypeDefinition<_dtx_v1_PaymentRequest, _dtx_v1_PaymentRequest__Output>
       PaymentResult: MessageTypeDefinition<_dtx_v1_PaymentResult, _dtx_v1_PaymentResult__Output>
       PaymentService: SubtypeConstructor<typeof grpc.Client, _dtx_v1_PaymentServiceClient> & { service: _dtx_v1_PaymentServiceDefinition }
+      ProviderReport: MessageTypeDefinition<_dtx_v1_ProviderReport, _dtx_v1_ProviderReport__Output>
+      ProviderReportResult: MessageTypeDefinition<_dtx_v1_ProviderReportResult, _dtx_v1_ProviderReportResult__Output>
+      ProviderResult: EnumTypeDefinition
       Wallet: MessageTypeDefinition<_dtx_v1_Wallet, _dtx_v1_Wallet__Output>
     }
   }

@@ -5,8 +5,20 @@ import type { BranchKey } from '../barrier';
 import { noteAggregateVersion } from '../lib/events';
 import { toNumber } from '../lib/values';
 
-export type PaymentKind = 'CHARGE' | 'FREEZE' | 'CREDIT';
-export type PaymentState = 'CHARGED' | 'REFUNDED' | 'FROZEN' | 'CONFIRMED' | 'CANCELLED' | 'CREDITED';
+export type PaymentKind = 'CHARGE' | 'FREEZE' | 'CREDIT' | 'AUTHORIZE';
+export type PaymentState =
+  | 'CHARGED'
+  | 'REFUNDED'
+  | 'FROZEN'
+  | 'CONFIRMED'
+  | 'CANCELLED'
+  | 'CREDITED'
+  // async (AUTHORIZE): held until the provider reports
+  | 'PENDING'
+  | 'SUCCEEDED'
+  | 'DECLINED';
+/** What the provider reported for an async payment. */
+export type ProviderVerdict = 'SUCCEEDED' | 'DECLINED';
 
 interface WalletRow {
   customer_id: string;
@@ -20,6 +32,8 @@ export interface PaymentRecord {
   kind: PaymentKind;
   amount: number;
   state: PaymentState;
+  /** Async payments: the provider's report, once it came. */
+  providerResult?: ProviderVerdict;
 }
 
 /** A changed wallet row: its version (bumped in the same statement) is noted for the event of the change. */
@@ -98,12 +112,17 @@ export async function findPayment(
   branch: BranchKey,
   lock = false,
 ): Promise<PaymentRecord | undefined> {
-  const query = db('payments')
-    .where({ tx_id: branch.txId, branch_id: branch.branchId })
-    .first<
-      | { customer_id: string; order_id: string; kind: PaymentKind; amount: string; state: PaymentState }
-      | undefined
-    >('customer_id', 'order_id', 'kind', 'amount', 'state');
+  const query = db('payments').where({ tx_id: branch.txId, branch_id: branch.branchId }).first<
+    | {
+        customer_id: string;
+        order_id: string;
+        kind: PaymentKind;
+        amount: string;
+        state: PaymentState;
+        provider_result: ProviderVerdict | null;
+      }
+    | undefined
+  >('customer_id', 'order_id', 'kind', 'amount', 'state', 'provider_result');
   const row = await (lock ? query.forUpdate() : query);
   return row
     ? {
@@ -112,6 +131,7 @@ export async function findPayment(
         kind: row.kind,
         amount: toNumber(row.amount),
         state: row.state,
+        ...(row.provider_result ? { providerResult: row.provider_result } : {}),
       }
     : undefined;
 }
@@ -125,4 +145,17 @@ export async function setPaymentState(
   await trx('payments')
     .where({ tx_id: branch.txId, branch_id: branch.branchId })
     .update({ state, reason, updated_at: trx.fn.now() });
+}
+
+/** Records the provider's report of an async payment and the state it leads to. */
+export async function setProviderResult(
+  trx: Knex.Transaction,
+  branch: BranchKey,
+  result: ProviderVerdict,
+  state: PaymentState,
+  reason: string,
+): Promise<void> {
+  await trx('payments')
+    .where({ tx_id: branch.txId, branch_id: branch.branchId })
+    .update({ provider_result: result, state, reason, settled_at: trx.fn.now(), updated_at: trx.fn.now() });
 }

@@ -2,8 +2,11 @@
 import type { CreditRequest__Output } from '../../proto/gen/dtx/v1/CreditRequest';
 import type { GetWalletRequest__Output } from '../../proto/gen/dtx/v1/GetWalletRequest';
 import type { PaymentRequest__Output } from '../../proto/gen/dtx/v1/PaymentRequest';
+import type { ProviderReport__Output } from '../../proto/gen/dtx/v1/ProviderReport';
+import { InvalidArgumentError } from '../rpc/errors';
 import type { BranchKey } from '../barrier';
-import { money, requireBranch, requireId } from '../lib/validate';
+import { money, requireBranch, requireId, text } from '../lib/validate';
+import type { ProviderVerdict } from './store';
 
 export interface ValidPayment {
   branch: BranchKey;
@@ -35,4 +38,16 @@ export function validateCredit(request: CreditRequest__Output): {
 
 export function validateGetWallet(request: GetWalletRequest__Output): string {
   return requireId(request.customerId, 'customer_id');
+}
+
+export function validateProviderReport(request: ProviderReport__Output): {
+  branch: BranchKey;
+  result: ProviderVerdict;
+  reason: string;
+} {
+  const branch = requireBranch(request.branch);
+  const result = request.result;
+  if (result !== 'SUCCEEDED' && result !== 'DECLINED')
+    throw new InvalidArgumentError('result', 'must be SUCCEEDED or DECLINED');
+  return { branch, result, reason: text(request.reason, 'reason') };
 }

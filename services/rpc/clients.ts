@@ -34,7 +34,8 @@ export const ADMIN_METHODS: Record<ServiceName, readonly string[]> = {
   order: [],
   inventory: ['UpsertProduct', 'SetStock'],
   coupon: ['IssueCoupon'],
-  payment: ['Credit'],
+  // ReportResult is the payment provider's webhook: only the provider (holding the token) may report
+  payment: ['Credit', 'ReportResult'],
 };
 const ADMIN_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(ADMIN_METHODS).flat());
 

@@ -8,9 +8,20 @@ import type { CreditRequest as _dtx_v1_CreditRequest, CreditRequest__Output as _
 import type { GetWalletRequest as _dtx_v1_GetWalletRequest, GetWalletRequest__Output as _dtx_v1_GetWalletRequest__Output } from '../../dtx/v1/GetWalletRequest';
 import type { PaymentRequest as _dtx_v1_PaymentRequest, PaymentRequest__Output as _dtx_v1_PaymentRequest__Output } from '../../dtx/v1/PaymentRequest';
 import type { PaymentResult as _dtx_v1_PaymentResult, PaymentResult__Output as _dtx_v1_PaymentResult__Output } from '../../dtx/v1/PaymentResult';
+import type { ProviderReport as _dtx_v1_ProviderReport, ProviderReport__Output as _dtx_v1_ProviderReport__Output } from '../../dtx/v1/ProviderReport';
+import type { ProviderReportResult as _dtx_v1_ProviderReportResult, ProviderReportResult__Output as _dtx_v1_ProviderReportResult__Output } from '../../dtx/v1/ProviderReportResult';
 import type { Wallet as _dtx_v1_Wallet, Wallet__Output as _dtx_v1_Wallet__Output } from '../../dtx/v1/Wallet';
 
 export interface PaymentServiceClient extends grpc.Client {
+  Authorize(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _dtx_v1_PaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _dtx_v1_PaymentRequest, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _dtx_v1_PaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _dtx_v1_PaymentRequest, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
+  
   Cancel(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   Cancel(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   Cancel(argument: _dtx_v1_BranchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
@@ -19,6 +30,15 @@ export interface PaymentServiceClient extends grpc.Client {
   cancel(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   cancel(argument: _dtx_v1_BranchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   cancel(argument: _dtx_v1_BranchRequest, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  
+  CancelAuthorization(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  CancelAuthorization(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  CancelAuthorization(argument: _dtx_v1_BranchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  CancelAuthorization(argument: _dtx_v1_BranchRequest, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  cancelAuthorization(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  cancelAuthorization(argument: _dtx_v1_BranchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  cancelAuthorization(argument: _dtx_v1_BranchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
+  cancelAuthorization(argument: _dtx_v1_BranchRequest, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   
   Charge(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
   Charge(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
@@ -65,6 +85,15 @@ export interface PaymentServiceClient extends grpc.Client {
   refund(argument: _dtx_v1_BranchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   refund(argument: _dtx_v1_BranchRequest, callback: grpc.requestCallback<_dtx_v1_BranchResult__Output>): grpc.ClientUnaryCall;
   
+  ReportResult(argument: _dtx_v1_ProviderReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  ReportResult(argument: _dtx_v1_ProviderReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  ReportResult(argument: _dtx_v1_ProviderReport, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  ReportResult(argument: _dtx_v1_ProviderReport, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  reportResult(argument: _dtx_v1_ProviderReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  reportResult(argument: _dtx_v1_ProviderReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  reportResult(argument: _dtx_v1_ProviderReport, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  reportResult(argument: _dtx_v1_ProviderReport, callback: grpc.requestCallback<_dtx_v1_ProviderReportResult__Output>): grpc.ClientUnaryCall;
+  
   TryFreeze(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
   TryFreeze(argument: _dtx_v1_PaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
   TryFreeze(argument: _dtx_v1_PaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dtx_v1_PaymentResult__Output>): grpc.ClientUnaryCall;
@@ -77,7 +106,11 @@ export interface PaymentServiceClient extends grpc.Client {
 }
 
 export interface PaymentServiceHandlers extends grpc.UntypedServiceImplementation {
+  Authorize: grpc.handleUnaryCall<_dtx_v1_PaymentRequest__Output, _dtx_v1_PaymentResult>;
+  
   Cancel: grpc.handleUnaryCall<_dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult>;
+  
+  CancelAuthorization: grpc.handleUnaryCall<_dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult>;
   
   Charge: grpc.handleUnaryCall<_dtx_v1_PaymentRequest__Output, _dtx_v1_PaymentResult>;
   
@@ -89,16 +122,21 @@ export interface PaymentServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Refund: grpc.handleUnaryCall<_dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult>;
   
+  ReportResult: grpc.handleUnaryCall<_dtx_v1_ProviderReport__Output, _dtx_v1_ProviderReportResult>;
+  
   TryFreeze: grpc.handleUnaryCall<_dtx_v1_PaymentRequest__Output, _dtx_v1_PaymentResult>;
   
 }
 
 export interface PaymentServiceDefinition extends grpc.ServiceDefinition {
+  Authorize: MethodDefinition<_dtx_v1_PaymentRequest, _dtx_v1_PaymentResult, _dtx_v1_PaymentRequest__Output, _dtx_v1_PaymentResult__Output>
   Cancel: MethodDefinition<_dtx_v1_BranchRequest, _dtx_v1_BranchResult, _dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult__Output>
+  CancelAuthorization: MethodDefinition<_dtx_v1_BranchRequest, _dtx_v1_BranchResult, _dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult__Output>
   Charge: MethodDefinition<_dtx_v1_PaymentRequest, _dtx_v1_PaymentResult, _dtx_v1_PaymentRequest__Output, _dtx_v1_PaymentResult__Output>
   Confirm: MethodDefinition<_dtx_v1_BranchRequest, _dtx_v1_BranchResult, _dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult__Output>
   Credit: MethodDefinition<_dtx_v1_CreditRequest, _dtx_v1_PaymentResult, _dtx_v1_CreditRequest__Output, _dtx_v1_PaymentResult__Output>
   GetWallet: MethodDefinition<_dtx_v1_GetWalletRequest, _dtx_v1_Wallet, _dtx_v1_GetWalletRequest__Output, _dtx_v1_Wallet__Output>
   Refund: MethodDefinition<_dtx_v1_BranchRequest, _dtx_v1_BranchResult, _dtx_v1_BranchRequest__Output, _dtx_v1_BranchResult__Output>
+  ReportResult: MethodDefinition<_dtx_v1_ProviderReport, _dtx_v1_ProviderReportResult, _dtx_v1_ProviderReport__Output, _dtx_v1_ProviderReportResult__Output>
   TryFreeze: MethodDefinition<_dtx_v1_PaymentRequest, _dtx_v1_PaymentResult, _dtx_v1_PaymentRequest__Output, _dtx_v1_PaymentResult__Output>
 }

@@ -172,6 +172,8 @@ export class FakeServices {
       cancelCoupon: () => outcome('cancelCoupon'),
       chargePayment: () => outcome('chargePayment'),
       refundPayment: () => outcome('refundPayment'),
+      authorizePayment: () => outcome('authorizePayment'),
+      cancelAuthorization: () => outcome('cancelAuthorization'),
       tryFreezePayment: () => outcome('tryFreezePayment'),
       confirmPayment: () => outcome('confirmPayment'),
       cancelPayment: () => outcome('cancelPayment'),
