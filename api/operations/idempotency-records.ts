@@ -12,9 +12,14 @@ export interface IdempotencyRecord {
   requestHash: string;
 }
 
+/** A claim's answer: the record that holds, and whether this call recorded it (no earlier request used the key). */
+export interface IdempotencyClaim extends IdempotencyRecord {
+  fresh: boolean;
+}
+
 export interface IdempotencyRecords {
   /** Records the key unless it is known; returns the record that holds (the first request's). */
-  claim(customerId: string, key: string, record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  claim(customerId: string, key: string, record: IdempotencyRecord): Promise<IdempotencyClaim>;
   /** Deletes records past DTX_IDEMPOTENCY_RETENTION_DAYS; returns how many went. */
   purgeExpired(): Promise<number>;
 }
@@ -31,7 +36,7 @@ export async function claimIdempotencyKey(
   customerId: string,
   key: string,
   record: IdempotencyRecord,
-): Promise<IdempotencyRecord> {
+): Promise<IdempotencyClaim> {
   // insert-or-read in one statement per branch: concurrent first requests agree on the row that won
   const inserted = await db.raw<{ rows: Row[] }>(
     `insert into idempotency_keys (customer_id, key, request_hash, order_id) values (?, ?, ?, ?)
@@ -39,14 +44,14 @@ export async function claimIdempotencyKey(
      returning order_id, request_hash`,
     [customerId, key, record.requestHash, record.orderId],
   );
-  if (inserted.rows[0]) return toRecord(inserted.rows[0]);
+  if (inserted.rows[0]) return { ...toRecord(inserted.rows[0]), fresh: true };
   const read = await db.raw<{ rows: Row[] }>(
     `select order_id, request_hash from idempotency_keys where customer_id = ? and key = ?`,
     [customerId, key],
   );
   const existing = read.rows[0];
   if (!existing) throw new Error(`idempotency key ${customerId}/${key} vanished between insert and read`);
-  return toRecord(existing);
+  return { ...toRecord(existing), fresh: false };
 }
 
 /** Deletes records older than `retentionDays`, in batches; returns how many went. */

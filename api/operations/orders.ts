@@ -1,13 +1,21 @@
 /** Place an order (idempotently) and read one back: the operations behind POST/GET /v1/orders and `dtx order`. */
 import { randomUUID } from 'node:crypto';
 import {
+  WithStartWorkflowOperation,
   WorkflowFailedError,
   type WorkflowExecutionDescription,
   type WorkflowHandle,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { txStateQuery, type PlaceOrderResult, type TxState } from '../../workflows/contract';
-import { WORKFLOW_TYPES, workflowIdFor, type TxMode } from '../../workflows/names';
+import {
+  decidedUpdate,
+  txStateQuery,
+  type PlaceOrderResult,
+  type TxDecision,
+  type TxState,
+} from '../../workflows/contract';
+import { MEMO_KEYS, WORKFLOW_TYPES, workflowIdFor, type TxMode } from '../../workflows/names';
 import { TX_MODE, TX_STATUS } from '../../workflows/search-attributes';
 import type { TimelineEntry } from '../../timeline/queries';
 import type { ApiDependencies, OrderRecord } from './deps';
@@ -28,25 +36,29 @@ import {
   type PlaceOrderResponse,
 } from './schemas';
 import { assertValid } from './validation';
-import { linksFor, temporalCall } from './temporal';
+import { fromTemporalError, linksFor, temporalCall } from './temporal';
 
-/** Memo keys dtx writes at start. */
-export const MEMO = {
-  requestHash: 'dtxRequestHash',
-  requestNonce: 'dtxRequestNonce',
-  idempotencyKey: 'dtxIdempotencyKey',
-};
+/** Memo keys dtx writes at start (defined with the workflow names: the `decided` update reads them back). */
+export const MEMO = MEMO_KEYS;
 
 /** How long `wait` waits for an outcome by default. */
 export const DEFAULT_WAIT_MS = 30_000;
 /** How long a txState query may take before the view falls back to what Temporal knows without a worker. */
 const QUERY_DEADLINE_MS = 3_000;
 
+/** What a waiting request waits for: the workflow's result, or the moment its outcome is decided. */
+export type WaitFor = 'outcome' | 'decided';
+
 export interface PlaceOrderRequest {
   body: unknown;
   idempotencyKey?: string;
-  /** Wait up to this long for the outcome; 0 = answer as soon as the workflow started. */
+  /** Wait up to this long; 0 = answer as soon as the workflow started. */
   waitMs?: number;
+  /**
+   * 'outcome' (default): the workflow's result. 'decided': the decision (docs/using.md, "Wait modes") — TCC once every
+   * try succeeded (COMMITTING, confirms run on) or the undo began; saga once the pivot applied or the undo began.
+   */
+  waitFor?: WaitFor;
 }
 
 /** The fields the schema cannot say: each SKU at most once. */
@@ -112,25 +124,35 @@ function keyReused(key: string, workflowId: string): Error {
   );
 }
 
-/**
- * Starts the order's transaction, or finds the one an earlier request with the same Idempotency-Key started.
- * Same key + same body → that transaction (replayed = true); same key + another body → CONFLICT.
- */
-export async function placeOrder(
-  deps: ApiDependencies,
-  request: PlaceOrderRequest,
-): Promise<PlaceOrderResponse> {
+/** The workflow start of one request: type, options (memo with the request's nonce and hash), identity. */
+interface PreparedStart {
+  body: PlaceOrderBody & { mode: TxMode };
+  orderId: string;
+  workflowId: string;
+  requestHash: string;
+  nonce: string;
+  workflowType: string;
+  options: WorkflowStartOptions;
+  idempotencyKey?: string;
+  /** An earlier request may have started this workflow (an Idempotency-Key that was known already). */
+  mayBeRepeat: boolean;
+}
+
+async function prepareStart(deps: ApiDependencies, request: PlaceOrderRequest): Promise<PreparedStart> {
   const body = validateOrderRequest(request.body);
   const orderId = orderIdFor(body.customerId, request.idempotencyKey);
   const workflowId = workflowIdFor(orderId);
   const requestHash = orderRequestHash(body);
+  // without a key the order id is random: nobody else can have started it
+  let mayBeRepeat = false;
   if (request.idempotencyKey !== undefined) {
-    // the API's own record first: it outlives the run in Temporal, whose memo is checked below as well
+    // the API's own record first: it outlives the run in Temporal, whose memo is checked as well on a repeat
     const first = await deps.idempotency.claim(body.customerId, request.idempotencyKey, {
       orderId,
       requestHash,
     });
     if (first.requestHash !== requestHash) throw keyReused(request.idempotencyKey, workflowId);
+    mayBeRepeat = !first.fresh;
   }
   const nonce = randomUUID();
   const start = deps.startTransaction(body.mode, {
@@ -145,44 +167,170 @@ export async function placeOrder(
     [MEMO.requestNonce]: nonce,
   };
   if (request.idempotencyKey !== undefined) memo[MEMO.idempotencyKey] = request.idempotencyKey;
+  return {
+    body,
+    orderId,
+    workflowId,
+    requestHash,
+    nonce,
+    workflowType: start.workflowType,
+    options: {
+      ...start.options,
+      workflowId,
+      memo,
+      // a repeat joins the running transaction; a closed one is never started again under the same id
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    },
+    idempotencyKey: request.idempotencyKey,
+    mayBeRepeat,
+  };
+}
 
+/**
+ * Starts the order's transaction, or finds the one an earlier request with the same Idempotency-Key started.
+ * Same key + same body → that transaction (replayed = true); same key + another body → CONFLICT.
+ * Temporal calls: start, plus the result when waiting for the outcome; a describe only when the request may be a repeat
+ * (a known key, or a closed workflow). Waiting for the decision: one Update-with-Start.
+ */
+export async function placeOrder(
+  deps: ApiDependencies,
+  request: PlaceOrderRequest,
+): Promise<PlaceOrderResponse> {
+  const prepared = await prepareStart(deps, request);
+  const waitMs = request.waitMs ?? 0;
+  if (waitMs > 0 && request.waitFor === 'decided') {
+    const deadline = Date.now() + waitMs;
+    const decided = await awaitDecision(deps, prepared, waitMs);
+    if (decided !== undefined) return decided;
+    // not decided in time, or no decision to be had (a closed or older workflow): say what the workflow shows
+    return startAndWait(deps, prepared, Math.max(0, deadline - Date.now()), true);
+  }
+  return startAndWait(deps, prepared, waitMs, false);
+}
+
+/** Start (joining a running one), then wait up to `waitMs` for the result. */
+async function startAndWait(
+  deps: ApiDependencies,
+  prepared: PreparedStart,
+  waitMs: number,
+  mustDescribe: boolean,
+): Promise<PlaceOrderResponse> {
+  const { body, orderId, workflowId, nonce, requestHash } = prepared;
   const client = deps.temporal.client;
-  await temporalCall(workflowId, async () => {
+  const startedRunId = await temporalCall(workflowId, async () => {
     try {
-      await client.workflow.start(start.workflowType, {
-        ...start.options,
-        workflowId,
-        memo,
-        // a repeat joins the running transaction; a closed one is never started again under the same id
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      const handle = await client.workflow.start(prepared.workflowType, prepared.options);
+      return handle.firstExecutionRunId;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return undefined; // closed already: a late repeat (or a key reused after its record expired)
     }
   });
 
-  const handle = client.workflow.getHandle(workflowId);
-  const description = await temporalCall(workflowId, () => handle.describe());
-  const replayed = description.memo?.[MEMO.requestNonce] !== nonce;
-  if (replayed && description.memo?.[MEMO.requestHash] !== requestHash) {
-    throw keyReused(request.idempotencyKey ?? '', workflowId);
+  let runId: string;
+  let mode: TxMode = body.mode;
+  let replayed = false;
+  let running = true;
+  let status: string = 'RUNNING';
+  if (startedRunId === undefined || prepared.mayBeRepeat || mustDescribe) {
+    const description = await temporalCall(workflowId, () =>
+      client.workflow.getHandle(workflowId).describe(),
+    );
+    replayed = description.memo?.[MEMO.requestNonce] !== nonce;
+    if (replayed && description.memo?.[MEMO.requestHash] !== requestHash) {
+      throw keyReused(prepared.idempotencyKey ?? '', workflowId);
+    }
+    mode = modeOfWorkflowType(description.type) ?? body.mode;
+    runId = description.runId;
+    running = description.status.name === 'RUNNING';
+    status = description.typedSearchAttributes.get(TX_STATUS) ?? status;
+  } else {
+    // this request's own fresh start: nothing to tell apart, the workflow just began
+    runId = startedRunId;
   }
-  const mode = modeOfWorkflowType(description.type) ?? body.mode;
-  const runHandle = client.workflow.getHandle(workflowId, description.runId);
+  const runHandle = client.workflow.getHandle(workflowId, runId);
   // a closed transaction (a late repeat) answers with its outcome at once
-  const waitMs = description.status.name === 'RUNNING' ? (request.waitMs ?? 0) : DEFAULT_WAIT_MS;
+  const wait = running ? waitMs : DEFAULT_WAIT_MS;
   const outcome =
-    waitMs > 0 ? await temporalCall(workflowId, () => waitForOutcome(deps, runHandle, waitMs)) : undefined;
+    wait > 0 ? await temporalCall(workflowId, () => waitForOutcome(deps, runHandle, wait)) : undefined;
   return {
     orderId,
     workflowId,
-    runId: description.runId,
+    runId,
     mode,
     replayed,
-    status: outcome?.status ?? description.typedSearchAttributes.get(TX_STATUS) ?? 'RUNNING',
+    status: outcome?.status ?? status,
     ...(outcome !== undefined ? { outcome } : {}),
-    links: linksFor(deps.temporal, workflowId, description.runId),
+    links: linksFor(deps.temporal, workflowId, runId),
+  };
+}
+
+/**
+ * Update-with-Start of the `decided` update: starts the workflow (or joins the running one) and answers once its
+ * outcome is decided, in one call (the server holds it; no polling while the update completes within its long poll).
+ * Undefined when there is no decision to be had within `waitMs` (not decided yet, a closed workflow, one whose code
+ * predates the update): the caller then reads the workflow as `wait=true` does.
+ */
+async function awaitDecision(
+  deps: ApiDependencies,
+  prepared: PreparedStart,
+  waitMs: number,
+): Promise<PlaceOrderResponse | undefined> {
+  const { workflowId, orderId, nonce, requestHash } = prepared;
+  const client = deps.temporal.client;
+  const startWorkflowOperation = new WithStartWorkflowOperation(prepared.workflowType, {
+    ...prepared.options,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), waitMs);
+  let decision: TxDecision;
+  try {
+    decision = await client.withAbortSignal(abort.signal, () =>
+      client.workflow.executeUpdateWithStart(decidedUpdate, { startWorkflowOperation }),
+    );
+  } catch (error) {
+    if (abort.signal.aborted) return undefined;
+    const mapped = fromTemporalError(error, workflowId);
+    // Temporal not answering is an answer; anything else (closed, or no handler) falls back to reading the workflow
+    if (mapped instanceof DtxError && mapped.code === 'UNAVAILABLE') throw mapped;
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+  const replayed = decision.requestNonce !== nonce;
+  if (replayed && decision.requestHash !== requestHash) {
+    throw keyReused(prepared.idempotencyKey ?? '', workflowId);
+  }
+  const final = decision.status === 'COMPLETED' || decision.status === 'COMPENSATED';
+  // a run that ended already (a saga's pivot is its last step): the result it returned, as wait=true shows it
+  const result: PlaceOrderResult | undefined = !final
+    ? undefined
+    : decision.status === 'COMPLETED'
+      ? { status: 'COMPLETED', orderId, total: decision.total ?? 0 }
+      : {
+          status: 'COMPENSATED',
+          orderId,
+          reason: decision.reason ?? '',
+          failedStep: decision.failedStep ?? '',
+        };
+  const outcome = result ? { ...result } : undefined;
+  return {
+    orderId,
+    workflowId,
+    runId: decision.runId,
+    mode: decision.mode,
+    replayed,
+    status: decision.status,
+    decision: {
+      status: decision.status,
+      decidedAt: decision.decidedAt,
+      ...(decision.failedStep !== undefined ? { failedStep: decision.failedStep } : {}),
+      ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+    },
+    ...(outcome !== undefined ? { outcome } : {}),
+    links: linksFor(deps.temporal, workflowId, decision.runId),
   };
 }
 

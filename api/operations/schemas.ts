@@ -72,8 +72,11 @@ export const PlaceOrderHeadersSchema = Type.Object({
 export const WaitQuerySchema = Type.Object(
   {
     wait: Type.Optional(
-      Type.Union([Type.Literal('true'), Type.Literal('false')], {
-        description: 'true: wait (at most 30 s) for the outcome; 200 with it, or 202 if still running',
+      Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('decided')], {
+        description:
+          'true: wait (at most 30 s) for the outcome; 200 with it, or 202 if still running. decided: wait (at most ' +
+          '30 s) until the outcome is decided; 202 COMMITTING when a TCC order passed every try (confirms run on), ' +
+          '200 with the decision once it failed (COMPENSATING) or ended',
       }),
     ),
   },
@@ -133,6 +136,19 @@ export const OutcomeSchema = Type.Object(
   { additionalProperties: true, description: "the workflow's result" },
 );
 
+export const DecisionSchema = Type.Object(
+  {
+    status: Type.String({
+      description:
+        'COMMITTING (every try succeeded; confirms run on), COMPENSATING (the undo began), or the final status',
+    }),
+    failedStep: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    decidedAt: Type.String({ description: 'workflow time of the decision, ISO 8601' }),
+  },
+  { description: 'with wait=decided: the decision the answer was given at' },
+);
+
 export const PlaceOrderResponseSchema = Type.Object({
   orderId: Type.String(),
   workflowId: Type.String(),
@@ -141,6 +157,7 @@ export const PlaceOrderResponseSchema = Type.Object({
   replayed: Type.Boolean({ description: 'true: an earlier request with this Idempotency-Key started it' }),
   status: Type.String({ description: 'TxStatus, or the outcome when waited for' }),
   outcome: Type.Optional(OutcomeSchema),
+  decision: Type.Optional(DecisionSchema),
   links: LinksSchema,
 });
 export type PlaceOrderResponse = Static<typeof PlaceOrderResponseSchema>;

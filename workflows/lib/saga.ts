@@ -58,9 +58,11 @@ export class Saga {
    */
   async pivot<T>(name: string, action: () => Promise<T>): Promise<T> {
     this.enter(name);
-    return CancellationScope.nonCancellable(() =>
+    const value = await CancellationScope.nonCancellable(() =>
       this.tx.run(name, 'action', action, this.tx.definitivePolicy),
     );
+    this.tx.commit(); // decided: nothing after the pivot is undone
+    return value;
   }
 
   /**

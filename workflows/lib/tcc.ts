@@ -35,6 +35,7 @@ export async function runTcc(
 ): Promise<void> {
   const abort = await tryAll(tx, participants, options);
   if (!abort) {
+    tx.commit(); // decided: the confirms run until they succeed
     await settleGroup(
       tx,
       participants.map((p) => ({ step: p.name, op: 'confirm', call: p.confirm })),

@@ -16,7 +16,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ABORT_REASONS, type BarrierOp, type StepState, type TxStatus } from '../names';
+import { ABORT_REASONS, COMMITTING, type BarrierOp, type StepState, type TxStatus } from '../names';
 import { TX_STATUS } from '../search-attributes';
 import { describeFailure, SettleDeferred, TxAborted, type FailureInfo } from './failure';
 import type { RetryTuning, StepView, TxCoreState } from './types';
@@ -89,8 +89,10 @@ export class Transaction<Extra extends object = object> {
   private readonly core: TxCoreState;
   private readonly byName = new Map<string, StepView>();
   private readonly retry: RetryTuning;
-  /** Set while `waitAs` waits: the status shown instead of the core one. */
-  private waiting?: TxStatus;
+  /** The outcome is decided to be a commit (see `commit`); in-memory only, it records nothing. */
+  private committed = false;
+  /** Workflow time the outcome was decided (commit or undo), ISO 8601. */
+  private decidedAt?: string;
 
   constructor(
     private readonly spec: TransactionSpec,
@@ -115,32 +117,36 @@ export class Transaction<Extra extends object = object> {
         }
       : { mode: spec.mode, status: 'RUNNING', steps };
     this.core.steps.forEach((s) => this.byName.set(s.name, s));
+    // a continued run only settles: still RUNNING means it is confirming, i.e. the commit was decided before
+    if (resumed) {
+      this.committed = resumed.status === 'RUNNING';
+      this.decidedAt = new Date().toISOString();
+    }
     this.publish();
+  }
+
+  /**
+   * The point of no return was passed forward (TCC: every try succeeded; saga: the pivot applied): the transaction will
+   * complete. Changes no command and no status, so histories replay as before; it only answers `decision`.
+   */
+  commit(): void {
+    this.committed = true;
+    this.decidedAt ??= new Date().toISOString();
+  }
+
+  /** The decided outcome: the final status, COMPENSATING once the undo began, COMMITTING after `commit`; else undefined. */
+  decision():
+    | { status: TxStatus | typeof COMMITTING; failedStep?: string; reason?: string; decidedAt: string }
+    | undefined {
+    const { status, failedStep, reason } = this.core;
+    const decidedAt = this.decidedAt ?? new Date().toISOString();
+    if (status !== 'RUNNING') return { status, failedStep, reason, decidedAt };
+    return this.committed ? { status: COMMITTING, decidedAt } : undefined;
   }
 
   /** What the txState query returns. */
   view(): TxCoreState & Extra {
-    return { ...this.extra, ...this.core, status: this.shownStatus };
-  }
-
-  /**
-   * A wait outside any call (an async payment's result): `status` is shown in txState, the UI and TxStatus while
-   * `wait` runs; the core status (what `decision` and the result see) stays RUNNING. Nothing changes for a flow
-   * that never waits, so histories replay as before.
-   */
-  async waitAs<T>(status: TxStatus, wait: () => Promise<T>): Promise<T> {
-    this.waiting = status;
-    this.publish();
-    try {
-      return await wait();
-    } finally {
-      this.waiting = undefined;
-      this.publish();
-    }
-  }
-
-  private get shownStatus(): TxStatus {
-    return this.waiting ?? this.core.status;
+    return { ...this.extra, ...this.core };
   }
 
   get status(): TxStatus {
@@ -272,6 +278,7 @@ export class Transaction<Extra extends object = object> {
   }
 
   private setStatus(status: TxStatus): void {
+    if (status !== 'RUNNING') this.decidedAt ??= new Date().toISOString();
     this.core.status = status;
     this.publish();
   }
@@ -293,14 +300,13 @@ export class Transaction<Extra extends object = object> {
   /** Mirrors the state into the UI (current details, every change) and the TxStatus search attribute (on change). */
   private publish(): void {
     setCurrentDetails(this.renderDetails());
-    if (workflowInfo().typedSearchAttributes.get(TX_STATUS) !== this.shownStatus) {
-      upsertSearchAttributes([{ key: TX_STATUS, value: this.shownStatus }]);
+    if (workflowInfo().typedSearchAttributes.get(TX_STATUS) !== this.core.status) {
+      upsertSearchAttributes([{ key: TX_STATUS, value: this.core.status }]);
     }
   }
 
   private renderDetails(): string {
-    const { failedStep, reason, steps } = this.core;
-    const status = this.shownStatus;
+    const { status, failedStep, reason, steps } = this.core;
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const lines = [`**${cell(this.spec.title)}** — **${status}**`];
     if (failedStep) lines.push('', `Failed at \`${failedStep}\`: ${cell(reason ?? '')}`);

@@ -1,6 +1,7 @@
 /** What both order flows share: input checks, the transaction and its query, the quote step, the result. */
 import {
   ApplicationFailure,
+  condition,
   makeContinueAsNewFunc,
   setHandler,
   upsertMemo,
@@ -8,12 +9,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  decidedUpdate,
   DEFAULT_RETRY_TUNING,
   txStateQuery,
   type OrderQuote,
   type PlaceOrderInput,
   type PlaceOrderResult,
   type SettleResume,
+  type TxDecision,
   type TxState,
 } from '../contract';
 import {
@@ -26,7 +29,14 @@ import {
   type StepSpec,
   type TxCoreState,
 } from '../lib';
-import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, STEPS, type BarrierOp, type TxMode } from '../names';
+import {
+  ERROR_TYPES,
+  MEMO_KEYS,
+  NON_RETRYABLE_ERROR_TYPES,
+  STEPS,
+  type BarrierOp,
+  type TxMode,
+} from '../names';
 import { CUSTOMER_ID, ORDER_ID, TX_MODE } from '../search-attributes';
 import type { OrderCalls } from './activities';
 
@@ -39,7 +49,7 @@ export function describeItems(input: PlaceOrderInput): string {
 }
 
 /** Why the input cannot be a transaction, or undefined when it can. */
-function inputProblem(input: PlaceOrderInput, mode: TxMode): string | undefined {
+function inputProblem(input: PlaceOrderInput): string | undefined {
   const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
   if (!text(input.orderId)) return 'orderId must be a non-empty string';
   if (!text(input.customerId)) return 'customerId must be a non-empty string';
@@ -51,13 +61,6 @@ function inputProblem(input: PlaceOrderInput, mode: TxMode): string | undefined 
   if (input.tryTimeoutMs !== undefined && !(Number.isInteger(input.tryTimeoutMs) && input.tryTimeoutMs > 0)) {
     return 'tryTimeoutMs must be a positive integer';
   }
-  if (input.payment !== undefined && input.payment !== 'sync' && input.payment !== 'async')
-    return 'payment must be "sync" or "async"';
-  // the async wait sits before the saga's pivot; a TCC payment try has no such place (issue 14: saga only)
-  if (input.payment === 'async' && mode !== 'saga') return 'payment "async" needs mode saga';
-  const timeout = input.paymentTimeoutMs;
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
-    return 'paymentTimeoutMs must be a positive integer';
   return undefined;
 }
 
@@ -87,6 +90,11 @@ export function openOrderTx(
     { mode, orderId: input.orderId, ...extra, ...(resumed?.quote ? { quote: resumed.quote } : {}) },
   );
   setHandler(txStateQuery, () => tx.view());
+  // Answers once the outcome is decided; waiting on a condition records nothing, so histories replay unchanged.
+  setHandler(decidedUpdate, async () => {
+    await condition(() => tx.decision() !== undefined);
+    return decisionOf(tx);
+  });
   const attributes = workflowInfo().typedSearchAttributes;
   if (attributes.get(ORDER_ID) === undefined) {
     upsertSearchAttributes([
@@ -95,12 +103,35 @@ export function openOrderTx(
       { key: TX_MODE, value: mode },
     ]);
   }
-  const problem = inputProblem(input, mode);
+  const problem = inputProblem(input);
   if (problem) {
     tx.finish('FAILED', new TxAborted(STEPS.quote, ERROR_TYPES.invalidArgument, problem));
     throw ApplicationFailure.nonRetryable(problem, ERROR_TYPES.invalidArgument);
   }
   return tx;
+}
+
+/** The `decided` update's answer: the decision, the order's identity and the memo fields that tell a repeat apart. */
+function decisionOf(tx: OrderTransaction): TxDecision {
+  const decision = tx.decision();
+  if (!decision) throw new Error('decisionOf called before the outcome was decided'); // a bug
+  const info = workflowInfo();
+  const memoText = (key: string) => {
+    const value = info.memo?.[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const total = tx.extra.quote?.total;
+  const requestNonce = memoText(MEMO_KEYS.requestNonce);
+  const requestHash = memoText(MEMO_KEYS.requestHash);
+  return {
+    ...decision,
+    mode: tx.extra.mode,
+    orderId: tx.extra.orderId,
+    ...(total !== undefined ? { total } : {}),
+    runId: info.runId,
+    ...(requestNonce !== undefined ? { requestNonce } : {}),
+    ...(requestHash !== undefined ? { requestHash } : {}),
+  };
 }
 
 /** The quote step's summary. */

@@ -30,6 +30,9 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
           'Idempotency-Key the order id is derived from (customerId, key): repeating the same request returns the same ' +
           'transaction (header Idempotent-Replayed: true, no second workflow); the same key with another body → 409 ' +
           'IDEMPOTENCY_KEY_REUSED. `?wait=true` waits up to 30 s for the outcome: 200 with it, or 202 if still running. ' +
+          '`?wait=decided` answers once the outcome is decided (docs/using.md): 202 COMMITTING when a TCC order passed ' +
+          'every try (the confirms run on), 200 when the undo began (COMPENSATING, with the reason) or the order ended ' +
+          '(a saga decides at its pivot, its last step), 202 if nothing was decided within 30 s. ' +
           'Items: 1-100, quantities whole numbers ≥ 1, each SKU once; prices come from the catalogue.',
         headers: PlaceOrderHeadersSchema,
         querystring: WaitQuerySchema,
@@ -42,15 +45,18 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
       },
     },
     async (request, reply) => {
-      const wait = request.query.wait === 'true';
+      const wait = request.query.wait === 'true' || request.query.wait === 'decided';
       const result = await placeOrder(deps, {
         body: request.body,
         idempotencyKey: request.headers[IDEMPOTENCY_KEY_HEADER],
         waitMs: wait ? DEFAULT_WAIT_MS : 0,
+        waitFor: request.query.wait === 'decided' ? 'decided' : 'outcome',
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       void reply.header('location', result.links.status);
-      return reply.code(wait && result.outcome !== undefined ? 200 : 202).send(result);
+      // 200: an answer that will not change (an outcome, or an undo under way); 202: accepted, still going on
+      const settled = result.outcome !== undefined || result.decision?.status === 'COMPENSATING';
+      return reply.code(wait && settled ? 200 : 202).send(result);
     },
   );
 
