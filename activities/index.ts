@@ -4,7 +4,8 @@
  */
 import { call, type ServiceClients } from '../services/rpc/clients';
 import type { Branch } from '../proto/gen/dtx/v1/Branch';
-import { callOptions, currentTxId, grpcCall, outcomeOf } from './grpc-call';
+import type { ServiceBreakers } from './breakers';
+import { callOptions, currentTxId, grpcCall as guardedCall, outcomeOf } from './grpc-call';
 import type {
   BranchInput,
   CouponInput,
@@ -25,11 +26,18 @@ import type {
 export type * from './types';
 
 export interface ActivityOptions {
-  /** Deadline of each gRPC call; keep it below the activities' startToCloseTimeout. */
+  /**
+   * Deadline of each gRPC call attempt (DTX_CALL_DEADLINE_MS); the calls take milliseconds, so a lost answer costs
+   * this much before the workflow retries. Keep it below the activities' startToCloseTimeout.
+   */
   callDeadlineMs: number;
+  /** A second identical call after this long without an answer (DTX_CALL_HEDGE_AFTER_MS; 0 or absent: never). */
+  hedgeAfterMs?: number;
+  /** The circuit breaker per service (absent: none). */
+  breakers?: ServiceBreakers;
 }
 
-export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = { callDeadlineMs: 5_000 };
+export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = { callDeadlineMs: 1_000, hedgeAfterMs: 250 };
 
 /** Builds every order activity over the given clients. */
 export function createActivities(
@@ -38,6 +46,8 @@ export function createActivities(
 ) {
   const { order, inventory, coupon, payment } = clients;
   const opts = () => callOptions(options.callDeadlineMs);
+  const guard = { breakers: options.breakers, hedgeAfterMs: options.hedgeAfterMs ?? 0 };
+  const grpcCall = <T>(what: string, run: () => Promise<T>): Promise<T> => guardedCall(what, run, guard);
   const branch = ({ branchId }: BranchInput): Branch => ({ txId: currentTxId(), branchId });
   const settle = (input: SettleInput) => ({ branch: branch(input), reason: input.reason ?? '' });
   const branchResult = async (what: string, run: () => Promise<{ outcome: string }>): Promise<StepResult> => {

@@ -91,6 +91,10 @@ export interface Config {
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   /** TCC: how long all tries together may take (DTX_TCC_TRY_TIMEOUT_MS); passed to each new transaction. */
   tccTryTimeoutMs: number;
+  /** The worker's gRPC calls to the services: per-attempt deadline and hedge (DTX_CALL_*). */
+  calls: CallsConfig;
+  /** The worker's circuit breaker per service (DTX_BREAKER_*; activities/breakers.ts). */
+  breaker: BreakerConfig;
   /** Downloaded/built tools, shared by all clones. */
   cacheDir: string;
   /** Runtime data and logs of this checkout. */
@@ -125,6 +129,26 @@ export interface GrpcSecurity {
    * calls only. The business RPCs of the transactions never need it.
    */
   adminToken?: string;
+}
+
+export interface CallsConfig {
+  /** Deadline of one attempt of a gRPC call (DTX_CALL_DEADLINE_MS); the workflow retries within its own budget. */
+  deadlineMs: number;
+  /** A second, identical call is sent when the first has not answered after this long (DTX_CALL_HEDGE_AFTER_MS; 0 = never). */
+  hedgeAfterMs: number;
+}
+
+export interface BreakerConfig {
+  /** DTX_BREAKER_ENABLED (default true). */
+  enabled: boolean;
+  /** Share of transient failures (0..1, exclusive) over the window that opens the breaker (DTX_BREAKER_FAILURE_RATE). */
+  failureRate: number;
+  /** Sliding window of the failure rate (DTX_BREAKER_WINDOW_MS). */
+  windowMs: number;
+  /** Calls the window must hold before the rate can open the breaker (DTX_BREAKER_MIN_CALLS). */
+  minimumCalls: number;
+  /** Open → one probe after this long (DTX_BREAKER_COOLDOWN_MS). */
+  cooldownMs: number;
 }
 
 export interface RelayConfig {
@@ -388,6 +412,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentWorkflowTasks: int(env, 'DTX_WORKER_MAX_WORKFLOW_TASKS', 40, 1, 10000),
     },
     tccTryTimeoutMs: int(env, 'DTX_TCC_TRY_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    calls: loadCallsConfig(env),
+    breaker: loadBreakerConfig(env),
     cacheDir: path.resolve(str(env, 'DTX_CACHE', path.join(os.homedir(), '.cache', 'dtx'))),
     dataDir: path.resolve(REPO_ROOT, str(env, 'DTX_DATA', path.join(REPO_ROOT, '.dtx'))),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -396,6 +422,37 @@ export function loadConfig(env: Env = process.env): Config {
     barrierRetentionDays,
     idempotencyRetentionDays,
     relay: loadRelayConfig(env, databases),
+  };
+}
+
+/** A number strictly between 0 and 1 (a rate). */
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\s*\d*\.?\d+\s*$/.test(raw) || !(value > 0 && value < 1))
+    throw new ConfigError(name, `must be a number between 0 and 1 (exclusive), got "${raw}"`);
+  return value;
+}
+
+function loadCallsConfig(env: Env): CallsConfig {
+  const deadlineMs = int(env, 'DTX_CALL_DEADLINE_MS', 1_000, 50, 60_000);
+  const hedgeAfterMs = int(env, 'DTX_CALL_HEDGE_AFTER_MS', 250, 0, 60_000);
+  if (hedgeAfterMs >= deadlineMs)
+    throw new ConfigError(
+      'DTX_CALL_HEDGE_AFTER_MS',
+      `must be below DTX_CALL_DEADLINE_MS (${deadlineMs}), or 0`,
+    );
+  return { deadlineMs, hedgeAfterMs };
+}
+
+function loadBreakerConfig(env: Env): BreakerConfig {
+  return {
+    enabled: bool(env, 'DTX_BREAKER_ENABLED', true),
+    failureRate: fraction(env, 'DTX_BREAKER_FAILURE_RATE', 0.8),
+    windowMs: int(env, 'DTX_BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
+    minimumCalls: int(env, 'DTX_BREAKER_MIN_CALLS', 20, 1, 100_000),
+    cooldownMs: int(env, 'DTX_BREAKER_COOLDOWN_MS', 5_000, 100, 600_000),
   };
 }
 
@@ -621,6 +678,50 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '',
         meaning:
           'Fault injection for tests and demos, off when empty: `<service>.<Method|*>=<grpc-code>:<rate>`, `delay:<ms>[:<rate>]` or `lose-response:<rate>`, comma-separated (the relay has its own `relay.*` rules).',
+      },
+    ],
+  },
+  {
+    title: 'Service calls and circuit breakers (worker)',
+    variables: [
+      {
+        name: 'DTX_CALL_DEADLINE_MS',
+        default: '1000',
+        meaning:
+          'Deadline of one attempt of a worker’s gRPC call (50-60000). The calls take milliseconds; a lost answer costs this much, then the workflow retries (with jitter) within the step’s budget.',
+      },
+      {
+        name: 'DTX_CALL_HEDGE_AFTER_MS',
+        default: '250',
+        meaning:
+          'Send one identical second call when the first has not answered after this long; the first answer wins (the barrier makes the duplicate harmless). 0: never. Below `DTX_CALL_DEADLINE_MS`.',
+      },
+      {
+        name: 'DTX_BREAKER_ENABLED',
+        default: 'true',
+        meaning: 'One circuit breaker per service in the worker (`false`: calls always go out).',
+      },
+      {
+        name: 'DTX_BREAKER_FAILURE_RATE',
+        default: '0.8',
+        meaning:
+          'Share (between 0 and 1) of a service’s calls failing with UNAVAILABLE, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED over the window that opens its breaker; business rejections never count.',
+      },
+      {
+        name: 'DTX_BREAKER_WINDOW_MS',
+        default: '10000',
+        meaning: 'Sliding window of that rate (1000-600000).',
+      },
+      {
+        name: 'DTX_BREAKER_MIN_CALLS',
+        default: '20',
+        meaning: 'Calls the window must hold before the rate can open the breaker.',
+      },
+      {
+        name: 'DTX_BREAKER_COOLDOWN_MS',
+        default: '5000',
+        meaning:
+          'An open breaker fails calls at once with `CIRCUIT_OPEN (<service>)` for this long, then lets one probe through: an answer closes it, a transient failure opens it again.',
       },
     ],
   },

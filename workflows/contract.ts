@@ -2,9 +2,17 @@
  * The public contract of the order workflows: input, result, the `txState` query and its types.
  * Imported by workflows, the API, the CLI and tests (defineQuery is pure, safe outside a workflow).
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RetryTuning, SettleResume, TxCoreState } from './lib/types';
-import { QUERY_TX_STATE, UPDATE_DECIDED, type COMMITTING, type TxMode, type TxStatus } from './names';
+import {
+  QUERY_TX_STATE,
+  SIGNAL_PAYMENT_RESULT,
+  UPDATE_DECIDED,
+  type COMMITTING,
+  type PaymentMode,
+  type TxMode,
+  type TxStatus,
+} from './names';
 
 export type { RetryTuning, SettlePlan, SettleResume, StepError, StepView, TxCoreState } from './lib/types';
 
@@ -24,6 +32,10 @@ export interface PlaceOrderInput {
   tryTimeoutMs?: number;
   /** Overrides of the retry tuning (tests use short backoffs). */
   retry?: Partial<RetryTuning>;
+  /** Saga only: "async" authorizes and waits for the provider's result (signal paymentResult); default "sync". */
+  payment?: PaymentMode;
+  /** Async payment: how long to wait for the provider's result before cancelling (default DEFAULT_PAYMENT_TIMEOUT_MS). */
+  paymentTimeoutMs?: number;
   /**
    * Set by the workflow itself when it continues-as-new in the middle of a settle phase (never by a starter): the
    * new run only finishes that phase.
@@ -57,6 +69,31 @@ export interface TxState extends TxCoreState {
   quote?: OrderQuote;
   /** TCC only: the try deadline in effect. */
   tryTimeoutMs?: number;
+  /** Async payment only: where its result stands. */
+  payment?: AsyncPaymentView;
+}
+
+/** The provider's result of an async payment, as the payment bridge signals it (from PaymentSucceeded/PaymentFailed). */
+export interface PaymentResultSignal {
+  result: 'SUCCEEDED' | 'DECLINED';
+  /** The payment's branch (the step "payment"); a signal for another branch is ignored. */
+  branchId: string;
+  /** The outbox event id it came from. */
+  eventId: string;
+  reason?: string;
+}
+
+export const paymentResultSignal = defineSignal<[PaymentResultSignal]>(SIGNAL_PAYMENT_RESULT);
+
+/** txState.payment of an async payment. */
+export interface AsyncPaymentView {
+  mode: 'async';
+  state: 'AUTHORIZING' | 'WAITING_FOR_PAYMENT' | 'SUCCEEDED' | 'DECLINED' | 'TIMED_OUT';
+  timeoutMs: number;
+  /** Workflow time the wait began / ended, ISO 8601. */
+  waitingSince?: string;
+  settledAt?: string;
+  reason?: string;
 }
 
 export const txStateQuery = defineQuery<TxState>(QUERY_TX_STATE);
@@ -94,3 +131,6 @@ export const DEFAULT_RETRY_TUNING: RetryTuning = {
 
 /** TCC try deadline when the caller gives none. */
 export const DEFAULT_TRY_TIMEOUT_MS = 10_000;
+
+/** How long an async payment's result is awaited when the caller gives no paymentTimeoutMs. */
+export const DEFAULT_PAYMENT_TIMEOUT_MS = 60_000;

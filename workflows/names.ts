@@ -27,7 +27,15 @@ export const MEMO_KEYS = {
   idempotencyKey: 'dtxIdempotencyKey',
 } as const;
 
-export const TX_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'] as const;
+// WAITING_FOR_PAYMENT: an async payment's result is awaited (shown instead of RUNNING meanwhile; issue 14)
+export const TX_STATUSES = [
+  'RUNNING',
+  'WAITING_FOR_PAYMENT',
+  'COMPENSATING',
+  'COMPLETED',
+  'COMPENSATED',
+  'FAILED',
+] as const;
 export type TxStatus = (typeof TX_STATUSES)[number];
 
 export const STEP_STATES = [
@@ -90,3 +98,15 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
 
 /** Why a transaction stopped when no service rejected it. */
 export const ABORT_REASONS = { cancelled: 'CANCELLED', tryTimeout: 'TRY_TIMEOUT' } as const;
+
+/**
+ * Async payments (issue 14): an order with payment "async" authorizes, then waits for the provider's result, which
+ * the payment bridge delivers as this signal (workflow id = tx id); "sync" (default) charges at once.
+ */
+export const PAYMENT_MODES = ['sync', 'async'] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
+export const SIGNAL_PAYMENT_RESULT = 'paymentResult';
+/** The status shown while an async payment's result is awaited. */
+export const WAITING_FOR_PAYMENT = 'WAITING_FOR_PAYMENT';
+/** Why an async payment aborted its transaction. */
+export const PAYMENT_ABORT_REASONS = { declined: 'PAYMENT_DECLINED', timeout: 'PAYMENT_TIMEOUT' } as const;

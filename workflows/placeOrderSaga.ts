@@ -7,6 +7,7 @@ import type { PlaceOrderInput, PlaceOrderResult } from './contract';
 import { runSaga } from './lib';
 import { STEPS } from './names';
 import { orderProxies } from './order/activities';
+import { awaitPaymentResult, isAsyncPayment, listenForPaymentResult } from './order/async-payment';
 import {
   cancelOrder,
   describeItems,
@@ -23,6 +24,7 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
   const { calls: acts, decided, local } = orderProxies();
   const { orderId, customerId, items, couponCode } = input;
   const goods = describeItems(input);
+  const asyncPayment = isAsyncPayment(input);
   const tx = openOrderTx('saga', input, local, (order, coupon) => [
     { name: STEPS.quote, summary: quoteSummary(input) },
     { name: STEPS.order, summary: `Create order ${order} as PENDING (rollback: cancel it)` },
@@ -32,7 +34,12 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
       summary: coupon ? `Redeem coupon ${coupon} for order ${order} (rollback: restore)` : 'No coupon',
       skipped: !coupon,
     },
-    { name: STEPS.payment, summary: `Charge customer ${customerId} for order ${order} (rollback: refund)` },
+    {
+      name: STEPS.payment,
+      summary: asyncPayment
+        ? `Authorize ${customerId}'s payment for order ${order}, wait for the provider (rollback: cancel it / refund)`
+        : `Charge customer ${customerId} for order ${order} (rollback: refund)`,
+    },
     { name: STEPS.confirm, summary: `Confirm order ${order} (pivot: nothing is undone after it)` },
   ]);
 
@@ -55,12 +62,22 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
     );
   };
 
+  // async: releases a pending hold, or refunds a success (a declined payment needs nothing)
+  const cancelAuthorization = (reason: string) =>
+    acts.cancelAuthorization.executeWithOptions(
+      { summary: `payment.CancelAuthorization: ${customerId}'s payment for order ${orderId} (${reason})` },
+      [{ branchId: STEPS.payment, reason }],
+    );
+  const undoPayment = asyncPayment ? cancelAuthorization : refund;
+  // the provider's result (async); a signal before the payment step is kept until the wait
+  const paymentResult = listenForPaymentResult();
+
   // what a continued run (continue-as-new in the middle of the compensations) can still have to run
   const compensations = {
     [STEPS.order]: { compensate: cancelOrder(input, acts) },
     [STEPS.inventory]: { compensate: release },
     [STEPS.coupon]: { compensate: restore },
-    [STEPS.payment]: { compensate: refund },
+    [STEPS.payment]: { compensate: undoPayment },
   };
 
   return settleAcrossRuns(tx, input, compensations, async () => {
@@ -70,7 +87,7 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
         { name: STEPS.inventory, compensate: release },
         ...(couponCode ? [{ name: STEPS.coupon, compensate: restore }] : []),
         // planned even when the quote leaves nothing to charge: a refund of a branch never charged is EMPTY
-        { name: STEPS.payment, compensate: refund },
+        { name: STEPS.payment, compensate: undoPayment },
       ]);
       const quote = await saga.step({ name: STEPS.quote, action: () => quoteOrder(tx, input, acts) });
       const { subtotal, total } = quote;
@@ -100,7 +117,18 @@ export async function placeOrderSaga(input: PlaceOrderInput): Promise<PlaceOrder
       }
 
       // A coupon can cover the whole order: nothing to charge (the wallet refuses a zero amount); the step shows skipped.
-      if (total > 0) {
+      if (total > 0 && asyncPayment) {
+        await saga.step({
+          name: STEPS.payment,
+          action: () =>
+            acts.authorizePayment.executeWithOptions(
+              { summary: `payment.Authorize: hold ${total} of ${customerId} for order ${orderId}` },
+              [{ branchId: STEPS.payment, customerId, orderId, amount: total }],
+            ),
+          compensate: cancelAuthorization,
+        });
+        await awaitPaymentResult(tx, input, paymentResult);
+      } else if (total > 0) {
         await saga.step({
           name: STEPS.payment,
           action: () =>

@@ -1,7 +1,9 @@
 /** The orchestrator worker's wiring, in one place: used by workers/orchestrator/main.ts, tests and scripts. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, DEFAULT_ACTIVITY_OPTIONS, type ActivityOptions } from '../../activities';
+import { createActivities, type ActivityOptions } from '../../activities';
+import { ServiceBreakers } from '../../activities/breakers';
 import type { Config } from '../../common/config';
+import { createLogger, type Logger } from '../../common/logger';
 import { temporalConnectionOptions } from '../../common/temporal';
 import { createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { TASK_QUEUE } from '../../workflows/names';
@@ -17,14 +19,18 @@ export interface OrchestratorOptions {
   clients?: ServiceClients;
   /** Defaults to `dtx-orders`; tests pass their own. */
   taskQueue?: string;
-  /** Per-call gRPC deadline etc. (tests shorten it). */
-  activityOptions?: ActivityOptions;
+  /** Per-call gRPC deadline, hedge, breakers (default: from config.calls and config.breaker). */
+  activityOptions?: Partial<ActivityOptions>;
+  /** Where the breakers log their transitions (default: the orchestrator's logger). */
+  log?: Logger;
   /** Extra worker options (e.g. a bundle for speed in tests). */
   workerOptions?: Partial<WorkerOptions>;
 }
 
 export interface Orchestrator {
   worker: Worker;
+  /** The circuit breaker per service of this worker's calls. */
+  breakers: ServiceBreakers;
   /** Closes what this wiring opened (call after `worker.run()` returned). */
   close(this: void): Promise<void>;
 }
@@ -35,12 +41,24 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const connection =
     options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
   const clients = options.clients ?? createServiceClients(config.serviceAddresses);
+  const breakers =
+    options.activityOptions?.breakers ??
+    new ServiceBreakers(
+      config.breaker,
+      options.log ?? createLogger('orchestrator', { component: 'breakers' }),
+    );
+  const activityOptions: ActivityOptions = {
+    callDeadlineMs: config.calls.deadlineMs,
+    hedgeAfterMs: config.calls.hedgeAfterMs,
+    ...options.activityOptions,
+    breakers,
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities(clients, options.activityOptions ?? DEFAULT_ACTIVITY_OPTIONS),
+    activities: createActivities(clients, activityOptions),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
@@ -48,6 +66,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   });
   return {
     worker,
+    breakers,
     async close() {
       if (!options.clients) clients.close();
       if (!options.connection) await connection.close();

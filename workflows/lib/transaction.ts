@@ -89,6 +89,8 @@ export class Transaction<Extra extends object = object> {
   private readonly core: TxCoreState;
   private readonly byName = new Map<string, StepView>();
   private readonly retry: RetryTuning;
+  /** Set while `waitAs` waits: the status shown instead of the core one. */
+  private waiting?: TxStatus;
   /** The outcome is decided to be a commit (see `commit`); in-memory only, it records nothing. */
   private committed = false;
   /** Workflow time the outcome was decided (commit or undo), ISO 8601. */
@@ -146,7 +148,27 @@ export class Transaction<Extra extends object = object> {
 
   /** What the txState query returns. */
   view(): TxCoreState & Extra {
-    return { ...this.extra, ...this.core };
+    return { ...this.extra, ...this.core, status: this.shownStatus };
+  }
+
+  /**
+   * A wait outside any call (an async payment's result): `status` is shown in txState, the UI and TxStatus while
+   * `wait` runs; the core status (what `decision` and the result see) stays RUNNING. Nothing changes for a flow
+   * that never waits, so histories replay as before.
+   */
+  async waitAs<T>(status: TxStatus, wait: () => Promise<T>): Promise<T> {
+    this.waiting = status;
+    this.publish();
+    try {
+      return await wait();
+    } finally {
+      this.waiting = undefined;
+      this.publish();
+    }
+  }
+
+  private get shownStatus(): TxStatus {
+    return this.waiting ?? this.core.status;
   }
 
   get status(): TxStatus {
@@ -300,13 +322,14 @@ export class Transaction<Extra extends object = object> {
   /** Mirrors the state into the UI (current details, every change) and the TxStatus search attribute (on change). */
   private publish(): void {
     setCurrentDetails(this.renderDetails());
-    if (workflowInfo().typedSearchAttributes.get(TX_STATUS) !== this.core.status) {
-      upsertSearchAttributes([{ key: TX_STATUS, value: this.core.status }]);
+    if (workflowInfo().typedSearchAttributes.get(TX_STATUS) !== this.shownStatus) {
+      upsertSearchAttributes([{ key: TX_STATUS, value: this.shownStatus }]);
     }
   }
 
   private renderDetails(): string {
-    const { status, failedStep, reason, steps } = this.core;
+    const { failedStep, reason, steps } = this.core;
+    const status = this.shownStatus;
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const lines = [`**${cell(this.spec.title)}** — **${status}**`];
     if (failedStep) lines.push('', `Failed at \`${failedStep}\`: ${cell(reason ?? '')}`);

@@ -49,7 +49,7 @@ export function describeItems(input: PlaceOrderInput): string {
 }
 
 /** Why the input cannot be a transaction, or undefined when it can. */
-function inputProblem(input: PlaceOrderInput): string | undefined {
+function inputProblem(input: PlaceOrderInput, mode: TxMode): string | undefined {
   const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
   if (!text(input.orderId)) return 'orderId must be a non-empty string';
   if (!text(input.customerId)) return 'customerId must be a non-empty string';
@@ -61,6 +61,13 @@ function inputProblem(input: PlaceOrderInput): string | undefined {
   if (input.tryTimeoutMs !== undefined && !(Number.isInteger(input.tryTimeoutMs) && input.tryTimeoutMs > 0)) {
     return 'tryTimeoutMs must be a positive integer';
   }
+  if (input.payment !== undefined && input.payment !== 'sync' && input.payment !== 'async')
+    return 'payment must be "sync" or "async"';
+  // the async wait sits before the saga's pivot; a TCC payment try has no such place (issue 14: saga only)
+  if (input.payment === 'async' && mode !== 'saga') return 'payment "async" needs mode saga';
+  const timeout = input.paymentTimeoutMs;
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
+    return 'paymentTimeoutMs must be a positive integer';
   return undefined;
 }
 
@@ -103,7 +110,7 @@ export function openOrderTx(
       { key: TX_MODE, value: mode },
     ]);
   }
-  const problem = inputProblem(input);
+  const problem = inputProblem(input, mode);
   if (problem) {
     tx.finish('FAILED', new TxAborted(STEPS.quote, ERROR_TYPES.invalidArgument, problem));
     throw ApplicationFailure.nonRetryable(problem, ERROR_TYPES.invalidArgument);
