@@ -21,6 +21,23 @@ const DATABASE_OWNERS: Record<DatabaseName, string> = {
   api: 'HTTP API (Idempotency-Key records)',
 };
 
+/** The processes with an ops port (/metrics, /healthz, /readyz); the API serves them on its own port. */
+export const OPS_PARTS = ['services', 'worker', 'relay', 'projector'] as const;
+export type OpsPart = (typeof OPS_PARTS)[number];
+/** The variable that sets (moves) each part's ops port. */
+export const OPS_PORT_VARIABLES: Record<OpsPart, string> = {
+  services: 'DTX_SERVICES_OPS_PORT',
+  worker: 'DTX_WORKER_OPS_PORT',
+  relay: 'DTX_RELAY_OPS_PORT',
+  projector: 'DTX_PROJECTOR_OPS_PORT',
+};
+const DEFAULT_OPS_PORTS: Record<OpsPart, number> = {
+  services: 9431,
+  worker: 9432,
+  relay: 9433,
+  projector: 9434,
+};
+
 const DEFAULT_SERVICE_PORTS: Record<ServiceName, number> = {
   order: 50051,
   inventory: 50052,
@@ -89,6 +106,11 @@ export interface Config {
   grpc: GrpcSecurity;
   api: { host: string; port: number; apiKey?: string };
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  /**
+   * Each long-running part's ops HTTP server (common/ops-server.ts): Prometheus `/metrics`, `/healthz`, `/readyz`.
+   * DTX_OPS_HOST (default 127.0.0.1) and DTX_<PART>_OPS_PORT; port 0 = no ops server for that part.
+   */
+  ops: { host: string; ports: Record<OpsPart, number> };
   /** TCC: how long all tries together may take (DTX_TCC_TRY_TIMEOUT_MS); passed to each new transaction. */
   tccTryTimeoutMs: number;
   /** The worker's gRPC calls to the services: per-attempt deadline and hedge (DTX_CALL_*). */
@@ -411,6 +433,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentActivities: int(env, 'DTX_WORKER_MAX_ACTIVITIES', 100, 1, 10000),
       maxConcurrentWorkflowTasks: int(env, 'DTX_WORKER_MAX_WORKFLOW_TASKS', 40, 1, 10000),
     },
+    ops: {
+      host: str(env, 'DTX_OPS_HOST', '127.0.0.1'),
+      ports: Object.fromEntries(
+        OPS_PARTS.map((part) => [
+          part,
+          int(env, OPS_PORT_VARIABLES[part], DEFAULT_OPS_PORTS[part], 0, 65535),
+        ]),
+      ) as Record<OpsPart, number>,
+    },
     tccTryTimeoutMs: int(env, 'DTX_TCC_TRY_TIMEOUT_MS', 10_000, 100, 3_600_000),
     calls: loadCallsConfig(env),
     breaker: loadBreakerConfig(env),
@@ -640,6 +671,22 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         meaning:
           'When set, every API request except `/healthz` needs it, in `x-api-key` or `Authorization: Bearer` (else 401).',
       },
+    ],
+  },
+  {
+    title: 'Metrics and health',
+    variables: [
+      {
+        name: 'DTX_OPS_HOST',
+        default: '127.0.0.1',
+        meaning:
+          'Address the ops servers of the services, worker, relay and projector bind to (`/metrics`, `/healthz`, `/readyz`; docs/observability.md). `0.0.0.0`: every interface.',
+      },
+      ...OPS_PARTS.map((part): ConfigVariable => ({
+        name: OPS_PORT_VARIABLES[part],
+        default: String(DEFAULT_OPS_PORTS[part]),
+        meaning: `Ops port of the ${part === 'services' ? 'services launcher' : part} (0: none; \`npm start\` then falls back to ${part === 'worker' || part === 'services' ? 'its older probe' : 'watching its log'}). A port already taken stops the start with the port and this variable.`,
+      })),
     ],
   },
   {

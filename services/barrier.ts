@@ -24,6 +24,7 @@ import { deleteOlderThan } from '../common/db';
 import type { BarrierOp, BarrierOutcome } from '../workflows/names';
 import { remainingCallMs } from './rpc/call-budget';
 import { BusinessRejectionError } from './rpc/errors';
+import { recordBarrier } from './rpc/metrics';
 
 export type { BarrierOp, BarrierOutcome } from '../workflows/names';
 
@@ -182,7 +183,7 @@ export async function withBarrier<T>(
   replay: (trx: Knex.Transaction, outcome: 'DUPLICATE' | 'EMPTY') => Promise<T>,
   guard: BarrierGuard = {},
 ): Promise<{ outcome: BarrierOutcome; value: T }> {
-  return db.transaction(async (trx) => {
+  const result = await db.transaction(async (trx) => {
     const budgetMs = remainingCallMs();
     // bounded by the call's deadline: a wait on a row lock ends when the caller stops waiting
     if (budgetMs !== undefined) {
@@ -191,10 +192,20 @@ export async function withBarrier<T>(
         String(budgetMs),
       ]);
     }
-    const outcome = await enterBarrier(trx, branch, op, reason, guard);
+    let outcome: BarrierOutcome;
+    try {
+      outcome = await enterBarrier(trx, branch, op, reason, guard);
+    } catch (err) {
+      // the barrier itself said no (hanging, conflicting or out-of-order call)
+      if (err instanceof BusinessRejectionError) recordBarrier(op, 'REFUSED');
+      throw err;
+    }
     const value = outcome === 'APPLIED' ? await apply(trx) : await replay(trx, outcome);
     return { outcome, value };
   });
+  // counted once committed: an APPLIED whose business change was rejected rolled its barrier row back
+  recordBarrier(op, result.outcome);
+  return result;
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * `npm run services [-- --services order,inventory]`: runs any subset of the domain services in this process
- * (default all), each on its configured address and database. SIGINT/SIGTERM/SIGHUP drain in-flight calls and exit.
+ * (default all), each on its configured address and database, plus one ops server (DTX_SERVICES_OPS_PORT: /metrics,
+ * /healthz, /readyz). SIGINT/SIGTERM/SIGHUP drain in-flight calls and exit.
  */
 import { Command, InvalidArgumentError as CliArgumentError } from 'commander';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../common/config';
 import { runProcess } from '../common/lifecycle';
+import { startPartOpsServer } from '../common/ops-server';
 import { startService, type RunningService } from './runtime';
 
 function parseServices(value: string): ServiceName[] {
@@ -52,8 +54,22 @@ runProcess(
       await stopAll(1000);
       throw err;
     }
-    log.info({ services: running.map((s) => `${s.service}@${s.address}`) }, 'services running');
-    return () => stopAll(options.graceMs);
+    // ready while every service's database answers (what its gRPC health reports too)
+    const checks = Object.fromEntries(
+      running.map((s) => [`${s.service}Database`, () => s.db.raw('select 1').then(() => true)]),
+    );
+    const ops = await startPartOpsServer(config, 'services', { log, checks }).catch(async (err: unknown) => {
+      await stopAll(1000);
+      throw err;
+    });
+    log.info(
+      { services: running.map((s) => `${s.service}@${s.address}`), ops: ops?.url },
+      'services running',
+    );
+    return async () => {
+      await stopAll(options.graceMs);
+      await ops?.close();
+    };
   },
   // the drain is bounded by --grace-ms; the rest is closing pools
   { graceMs: options.graceMs + 5_000 },

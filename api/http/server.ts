@@ -20,6 +20,7 @@ import Fastify, {
 import type { Logger } from '../../common/logger';
 import type { ApiDependencies } from '../operations/deps';
 import { DtxError, errorBody, HTTP_STATUS, type ErrorCode } from '../operations/errors';
+import { registerMetrics } from './metrics';
 import { registerHealthRoutes } from './routes/health';
 import { registerOrderRoutes } from './routes/orders';
 import { registerOutboxRoutes } from './routes/outbox';
@@ -259,6 +260,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  registerMetrics(app);
   registerOrderRoutes(app, options.deps);
   registerTransactionRoutes(app, options.deps);
   registerOutboxRoutes(app, options.deps);

@@ -6,8 +6,23 @@
  */
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
+import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../../common/logger';
 import { decodeEvent, type InboxEvent } from './event';
+
+/** Events handled by an inbox consumer (the timeline projector: consumer="timeline-projector"), by outcome. */
+const consumerEvents = new Counter({
+  name: 'dtx_consumer_events_total',
+  help: 'Events an idempotent consumer handled, by consumer and outcome: applied, duplicate (dropped by the inbox) or stale',
+  labelNames: ['consumer', 'outcome'] as const,
+});
+
+/** Messages behind the partition's end after the consumer's last batch (kafkajs' offsetLag at that fetch). */
+const consumerLag = new Gauge({
+  name: 'dtx_consumer_lag_messages',
+  help: "Messages between a consumer's last processed batch and the partition's high watermark, by consumer, topic and partition",
+  labelNames: ['consumer', 'topic', 'partition'] as const,
+});
 
 /** Applies an event in the inbox transaction; 'stale' when it chose to ignore it (e.g. an older aggregate version). */
 export type InboxHandler = (trx: Knex.Transaction, event: InboxEvent) => Promise<'stale' | undefined | void>;
@@ -76,6 +91,8 @@ export class IdempotentConsumer {
   private applied = 0;
   private duplicates = 0;
   private stale = 0;
+  /** In its group and not crashed, stopped or disconnected since (the readiness probe). */
+  private joined = false;
 
   private constructor(
     private readonly consumer: Consumer,
@@ -106,6 +123,19 @@ export class IdempotentConsumer {
       });
     });
     const running = new IdempotentConsumer(consumer, ready);
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      running.joined = true;
+    });
+    for (const event of [consumer.events.CRASH, consumer.events.STOP, consumer.events.DISCONNECT])
+      consumer.on(event, () => {
+        running.joined = false;
+      });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      consumerLag.set(
+        { consumer: options.consumer, topic: payload.topic, partition: String(payload.partition) },
+        Math.max(0, Number(payload.offsetLag)),
+      );
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
@@ -116,6 +146,7 @@ export class IdempotentConsumer {
         const event = decodeEvent(topic, partition, message);
         const outcome = await handleOnce(options.db, options.consumer, event, options.handler);
         const fields = { eventId: event.eventId, topic, partition, offset: message.offset };
+        consumerEvents.inc({ consumer: options.consumer, outcome });
         if (outcome === 'applied') running.applied += 1;
         else if (outcome === 'duplicate') {
           running.duplicates += 1;
@@ -139,6 +170,11 @@ export class IdempotentConsumer {
   /** Events applied / skipped as duplicates / skipped as stale since start. */
   get counts(): { applied: number; duplicates: number; stale: number } {
     return { applied: this.applied, duplicates: this.duplicates, stale: this.stale };
+  }
+
+  /** Whether the consumer is in its group and running (not crashed, stopped or disconnected). */
+  get running(): boolean {
+    return this.joined;
   }
 
   async stop(): Promise<void> {

@@ -8,13 +8,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 interface CallBudget {
   /** Epoch ms after which the caller no longer waits (Infinity: no deadline). */
   deadline: number;
+  /** The service serving the call (the barrier's metrics label; several services share a process). */
+  service?: string;
 }
 
 const budgets = new AsyncLocalStorage<CallBudget>();
 
 /** Runs `work` with the call's deadline as its budget. */
-export function withCallBudget<T>(deadline: number, work: () => Promise<T>): Promise<T> {
-  return budgets.run({ deadline }, work);
+export function withCallBudget<T>(deadline: number, work: () => Promise<T>, service?: string): Promise<T> {
+  return budgets.run({ deadline, service }, work);
+}
+
+/** The service serving the current call, or undefined outside a call. */
+export function currentCallService(): string | undefined {
+  return budgets.getStore()?.service;
 }
 
 /** Milliseconds the current call has left (at least 1), or undefined outside a call or without a deadline. */

@@ -19,6 +19,7 @@ import { toGrpcStatus } from './errors';
 import { faultsFor, fires, parseFaults, type FaultRule } from './faults';
 import { GRPC_SERVICE_NAMES, serviceDefinition } from './protos';
 import { withCallBudget } from './call-budget';
+import { recordCall } from './metrics';
 
 /** What a handler gets besides its request. */
 export interface CallContext {
@@ -125,6 +126,9 @@ function wrapHandler(
   const faults = faultsFor(rules, service, method);
   return (call, callback) => {
     const started = Date.now();
+    const startedPrecise = performance.now();
+    const measure = (code: grpc.status): void =>
+      recordCall(service, method, grpc.status[code], (performance.now() - startedPrecise) / 1000);
     const request = call.request as { branch?: { txId?: string; branchId?: string } | null };
     const txId = request.branch?.txId || metadataString(call.metadata, CALL_METADATA.txId);
     const traceparent = metadataString(call.metadata, CALL_METADATA.traceparent);
@@ -162,8 +166,10 @@ function wrapHandler(
           'deadline passed before the call started; nothing done',
         );
       }
-      const response = await withCallBudget(deadline, () =>
-        impl(call.request as never, { log, method, txId, eventHeaders }),
+      const response = await withCallBudget(
+        deadline,
+        () => impl(call.request as never, { log, method, txId, eventHeaders }),
+        service,
       );
       const lose = faults.find((f) => f.kind === 'lose-response' && fires(f));
       if (lose) {
@@ -177,12 +183,14 @@ function wrapHandler(
     run().then(
       (response) => {
         log.info({ ms: Date.now() - started, code: 'OK' }, 'call done');
+        measure(grpc.status.OK);
         callback(null, response);
       },
       (err: unknown) => {
         const ms = Date.now() - started;
         if (err instanceof WrapperRefusal) {
           log.warn({ ms, code: grpc.status[err.code] }, err.message);
+          measure(err.code);
           callback({ code: err.code, details: err.message });
           return;
         }
@@ -190,6 +198,7 @@ function wrapHandler(
         if (status.typed)
           log.info({ ms, code: grpc.status[status.code], error: status.details }, 'call refused');
         else log.error({ ms, err }, 'call failed: unexpected error');
+        measure(status.code);
         callback({ code: status.code, details: status.details, metadata: status.metadata });
       },
     );

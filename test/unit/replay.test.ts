@@ -50,7 +50,11 @@ test('every committed history replays against the current workflow code', async 
   const failures: string[] = [];
   const replayed: string[] = [];
   for await (const result of Worker.runReplayHistories(
-    { workflowsPath: require.resolve('../../workflows') },
+    {
+      workflowsPath: require.resolve('../../workflows'),
+      // as the worker runs them: with the transaction-metrics interceptor (workers/orchestrator/wiring.ts)
+      interceptors: { workflowModules: [require.resolve('../../workflows/metrics')] },
+    },
     histories,
   )) {
     replayed.push(result.workflowId);

@@ -1,17 +1,30 @@
 /**
  * The orchestrator worker: runs placeOrderSaga / placeOrderTcc and their activities on task queue `dtx-orders`.
  * Config from env (common/config.ts). SIGINT/SIGTERM/SIGHUP: stop polling, let in-flight activity attempts finish
- * (shutdownGraceTime), then exit.
+ * (shutdownGraceTime), then exit. Its ops server (DTX_WORKER_OPS_PORT): /metrics (prom-client's registry and the
+ * Temporal SDK core's metrics), /healthz, /readyz (the worker polls: state RUNNING).
  */
 import { loadConfig } from '../../common/config';
 import { runProcess } from '../../common/lifecycle';
+import { startPartOpsServer } from '../../common/ops-server';
+import { installWorkerRuntime } from './runtime';
 import { createOrchestrator, SHUTDOWN_GRACE_MS } from './wiring';
 
 runProcess(
   'orchestrator',
   async ({ log, stop, fail }) => {
     const config = loadConfig();
+    // before any connection: the SDK's logs through pino, core's metrics on a private port
+    const runtime = await installWorkerRuntime(config);
     const { worker, close } = await createOrchestrator({ config });
+    const ops = await startPartOpsServer(config, 'worker', {
+      log,
+      checks: { temporalPoll: () => Promise.resolve(worker.getState() === 'RUNNING') },
+      extraMetrics: runtime.scrapeCore,
+    }).catch(async (err: unknown) => {
+      await close();
+      throw err;
+    });
     // resolves after a shutdown (ours, or the SDK's on its own signals) once in-flight tasks are done
     const running = worker.run();
     void running.then(
@@ -24,12 +37,14 @@ runProcess(
         temporal: config.temporal.address,
         namespace: config.temporal.namespace,
         services: config.serviceAddresses,
+        ops: ops?.url,
       },
       'orchestrator worker started',
     );
     return async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await ops?.close();
       await close();
     };
   },

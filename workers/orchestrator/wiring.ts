@@ -8,6 +8,9 @@ import { temporalConnectionOptions } from '../../common/temporal';
 import { createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { TASK_QUEUE } from '../../workflows/names';
 
+/** Workflow interceptor modules of every dtx worker: the transaction metrics (workflows/metrics.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../../workflows/metrics')];
+
 /** In-flight activity attempts get this long to finish after a shutdown signal (above their 15 s startToClose). */
 export const SHUTDOWN_GRACE_MS = 20_000;
 
@@ -63,6 +66,18 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
     ...options.workerOptions,
+    // a prebuilt bundle (tests) has its interceptor modules built in (bundleWorkflowCode's workflowInterceptorModules)
+    ...(options.workerOptions?.workflowBundle
+      ? {}
+      : {
+          interceptors: {
+            ...options.workerOptions?.interceptors,
+            workflowModules: [
+              ...WORKFLOW_INTERCEPTOR_MODULES,
+              ...(options.workerOptions?.interceptors?.workflowModules ?? []),
+            ],
+          },
+        }),
   });
   return {
     worker,

@@ -7,6 +7,7 @@ import { createKafka } from '../../common/kafka';
 import { consumerGroupId, ensureTopics, eventTopics } from '../../outbox/topics';
 import { createLogger, type Logger } from '../../common/logger';
 import { migrateDatabase } from '../../common/migrate';
+import type { ReadinessCheck } from '../../common/ops-server';
 import { IdempotentConsumer, purgeInbox } from '../../outbox/inbox/consumer';
 import { projectEvent } from '../../timeline/project';
 
@@ -90,6 +91,14 @@ export class TimelineProjector {
   /** Resolves once the consumer has fetched (its start positions are fixed). */
   get ready(): Promise<void> {
     return this.consumer.ready;
+  }
+
+  /** The ops server's readiness: the Kafka consumer runs in its group, the timeline database answers. */
+  readinessChecks(): Record<string, ReadinessCheck> {
+    return {
+      consumer: () => Promise.resolve(this.consumer.running),
+      database: () => this.db.raw('select 1').then(() => true),
+    };
   }
 
   /** Events applied / skipped as duplicates / skipped as stale since start. */

@@ -10,11 +10,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../common/config';
 import { createKafka } from '../../common/kafka';
 import { ensureTopics } from '../../outbox/topics';
 import { createLogger, type Logger } from '../../common/logger';
+import type { ReadinessCheck } from '../../common/ops-server';
 import { retryDelayMs } from './backoff';
 import { ClaimSweep, claimBatch, markFailed, markSent, releaseClaims, renewClaims } from './claim';
 import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '../../outbox/databases';
@@ -23,6 +24,7 @@ import { parseRelayFaults, type RelayFaults } from './faults';
 import { describeHorizonHolder, getOutboxLag, horizonHolder, type OutboxLag } from '../../outbox/lag';
 import { OutboxListener } from './listener';
 import { nextWakeInMs, purgeSentRows } from './maintenance';
+import { addLagSource, recordFailed, recordSent } from './metrics';
 import { OutboxSender, type SendReport } from './sender';
 import type { OutboxRow, RelaySettings } from '../../outbox/types';
 
@@ -127,6 +129,10 @@ export class OutboxRelay {
   private stopping = false;
   private sentTotal = 0;
   private sentAtLastLog = { count: 0, at: Date.now() };
+  /** Removes this relay's lag from the metrics (set while it runs). */
+  private removeLagSource: (() => void) | undefined;
+  /** The readiness probe's Kafka admin client, connected on first use, dropped after a failure. */
+  private probeAdmin: Promise<Admin> | undefined;
 
   private constructor(
     private readonly options: RelayOptions,
@@ -182,6 +188,7 @@ export class OutboxRelay {
       'outbox relay starting',
     );
     if (this.options.createTopics !== false) void this.ensureTopicsInBackground();
+    this.removeLagSource = addLagSource(() => this.lag());
     for (const database of this.databases) {
       const lanes = this.lanes.filter((l) => l.database === database);
       const listener = new OutboxListener(
@@ -318,6 +325,7 @@ export class OutboxRelay {
         this.settings.maxAttempts,
       );
       round.failed += 1;
+      recordFailed(database.name, 'rejected', 1);
       const fields = {
         database: database.name,
         eventId: rejection.head.id,
@@ -337,6 +345,7 @@ export class OutboxRelay {
       }
     }
     if (report.sent.length > 0) {
+      recordSent(database.name, report.sent);
       this.faults.afterSend();
       round.sent = report.sent.length;
       this.sentTotal += report.sent.length;
@@ -359,6 +368,7 @@ export class OutboxRelay {
         report.unsent.map((r) => r.id),
       );
     round.unavailable = report.unavailable;
+    if (report.unavailable !== undefined) recordFailed(database.name, 'unavailable', report.unsent.length);
     return round;
   }
 
@@ -463,6 +473,41 @@ export class OutboxRelay {
     else this.logger.info(fields, 'outbox lag');
   }
 
+  /**
+   * The ops server's readiness: Kafka answers a metadata request (what a send needs first) and every outbox database
+   * answers a query.
+   */
+  readinessChecks(): Record<string, ReadinessCheck> {
+    const checks: Record<string, ReadinessCheck> = { kafka: () => this.kafkaAnswers() };
+    for (const database of this.databases)
+      checks[`database ${database.name}`] = () => database.db.raw('select 1').then(() => true);
+    return checks;
+  }
+
+  private async kafkaAnswers(): Promise<boolean> {
+    // no retries: a probe must answer within its deadline; the next probe tries again
+    this.probeAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      try {
+        await admin.connect();
+      } catch (error) {
+        await admin.disconnect().catch(() => undefined);
+        throw error;
+      }
+      return admin;
+    })();
+    const connecting = this.probeAdmin;
+    try {
+      const admin = await connecting;
+      await admin.describeCluster();
+      return true;
+    } catch (error) {
+      if (this.probeAdmin === connecting) this.probeAdmin = undefined;
+      await connecting.then((admin) => admin.disconnect()).catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Whether every database's LISTEN connection is up. */
   get listening(): boolean {
     return this.listeners.length === this.databases.length && this.listeners.every((l) => l.listening);
@@ -478,6 +523,10 @@ export class OutboxRelay {
     if (this.stopping) return;
     this.stopping = true;
     this.timers.forEach((t) => clearInterval(t));
+    this.removeLagSource?.();
+    const probeAdmin = this.probeAdmin;
+    this.probeAdmin = undefined;
+    await probeAdmin?.then((admin) => admin.disconnect()).catch(() => undefined);
     for (const lane of this.lanes) lane.wake();
     await Promise.all(this.lanes.map((l) => l.running ?? Promise.resolve()));
     await Promise.all(this.lanes.map((l) => l.marking));

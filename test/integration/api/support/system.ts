@@ -19,7 +19,11 @@ import { temporalConnectionOptions } from '../../../../common/temporal';
 import { createServiceClients, call, type ServiceClients } from '../../../../services/rpc/clients';
 import { startService, type RunningService } from '../../../../services/runtime';
 import { createDependencies, type Wiring } from '../../../../api/operations/wiring';
-import { createOrchestrator, type Orchestrator } from '../../../../workers/orchestrator/wiring';
+import {
+  createOrchestrator,
+  WORKFLOW_INTERCEPTOR_MODULES,
+  type Orchestrator,
+} from '../../../../workers/orchestrator/wiring';
 import { OutboxRelay } from '../../../../workers/relay/relay';
 import { TimelineProjector } from '../../../../workers/projector/projector';
 import { WORKFLOW_TYPES } from '../../../../workflows/names';
@@ -58,7 +62,12 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     warn: () => undefined,
     error: console.error,
   };
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../../../workflows'), logger: quiet });
+  // with the worker's interceptor modules (the transaction metrics), as the real worker runs the workflows
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quiet,
+  });
   return bundle;
 }
 
@@ -80,6 +89,11 @@ export interface System {
   /** The API's dependencies, pointed at this system and its task queue. */
   deps: Wiring;
   temporal: Client;
+  /** The orchestrator worker (its state: the ops readiness). */
+  worker: Orchestrator['worker'];
+  /** The relay and the projector, with `events: true`. */
+  relay?: OutboxRelay;
+  projector?: TimelineProjector;
   db(service: ServiceName): Knex;
   /** Restarts a service on the same port with another faults spec (e.g. "the fault is fixed"). */
   restartService(service: ServiceName, faults: string): Promise<void>;
@@ -154,6 +168,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     clients,
     deps,
     temporal: wiring.temporal.client,
+    worker: orchestrator.worker,
+    relay,
+    projector,
     db: (service) => services[service].db,
     async restartService(service, faults) {
       const address = services[service].address;
