@@ -190,12 +190,18 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       '.dtx/**',
+      // `npm run build`'s output (and its folders while a build swaps it in)
+      'dist/**',
+      'dist.tmp-*/**',
+      'dist.old-*/**',
       'proto/gen/**',
       'test/histories/**/*.json',
       'test/artifacts/**',
       '*.js',
       '*.mjs',
       'cli/dtx.js',
+      // plain JS like the bin: it runs before anything is compiled
+      'tools/build.js',
       // a jest reporter: jest loads reporters untransformed, so it is plain JS outside the TypeScript project
       'test/support/log-reporter.js',
     ],

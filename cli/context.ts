@@ -1,17 +1,23 @@
-/** What every command gets: the printer, and the dtx dependencies (opened on first use, closed at exit). */
+/**
+ * What every command gets: the printer, and the dtx dependencies (loaded and opened on first use, closed at exit; the
+ * stack commands never load them).
+ */
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../common/config';
-import { createDependencies, type Wiring } from '../api/operations/wiring';
+import type { Wiring } from '../api/operations/wiring';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
 import { createPrinter, type Printer } from './output';
 import { DtxError, errorBody } from '../api/operations/errors';
+import { operationsWiring } from './lazy';
 
 export interface CommandContext {
   out: Printer;
   config: () => Config;
-  /** The dtx dependencies, connected lazily on first use. */
+  /** The dtx dependencies, loaded and connected on first use. */
   deps: () => Wiring;
 }
+
+export { operations, outboxOperations } from './lazy';
 
 interface GlobalOptions {
   json?: boolean;
@@ -34,7 +40,7 @@ export function action<Args extends unknown[]>(
     const context: CommandContext = {
       out,
       config: () => (config ??= loadConfig()),
-      deps: () => (wiring ??= createDependencies(context.config())),
+      deps: () => (wiring ??= operationsWiring().createDependencies(context.config())),
     };
     try {
       const exitCode = await run(context, ...args);

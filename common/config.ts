@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO_ROOT } from './paths';
 
 /** The four domain services; each also names the one aggregate type whose events it publishes (outbox/topics.ts). */
 export const SERVICE_NAMES = ['order', 'inventory', 'coupon', 'payment'] as const;
@@ -198,7 +199,6 @@ export interface RelayConfig {
   inboxRetentionDays: number;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..');
 
 function str(env: Env, name: string, fallback: string): string {
   const value = env[name];

@@ -20,12 +20,35 @@ export function hasMigrations(database: DatabaseName): boolean {
   return fs.existsSync(migrationsDir(database));
 }
 
+/**
+ * The migrations of one folder, named as their .ts source whether they run from it (tsx, jest) or compiled
+ * (dist/migrations/<database>/*.js under `npm start`): knex_migrations records each applied migration by that name,
+ * and a compiled run must see the same ones as applied.
+ */
+export class MigrationFiles implements Knex.MigrationSource<string> {
+  constructor(private readonly dir: string) {}
+
+  async getMigrations(): Promise<string[]> {
+    const files = await fs.promises.readdir(this.dir);
+    return files.filter((file) => /\.(ts|js)$/.test(file) && !file.endsWith('.d.ts')).sort();
+  }
+
+  getMigrationName(file: string): string {
+    return file.replace(/\.js$/, '.ts');
+  }
+
+  getMigration(file: string): Promise<Knex.Migration> {
+    // require as knex does: under `tsx/cjs` (the dtx bin run from source) import() of a .ts file finds no loader
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return Promise.resolve(require(path.join(this.dir, file)) as Knex.Migration);
+  }
+}
+
 /** Applies the pending migrations of `database`; returns the names applied by this call. Needs a pool of >= 2. */
 export async function migrateDatabase(db: Knex, database: DatabaseName): Promise<string[]> {
   const config: Knex.MigratorConfig = {
-    directory: migrationsDir(database),
+    migrationSource: new MigrationFiles(migrationsDir(database)),
     tableName: MIGRATIONS_TABLE,
-    loadExtensions: ['.ts'],
   };
   return db.transaction(async (lock) => {
     // the lock is held by this transaction's connection while knex migrates on others from the pool

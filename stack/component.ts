@@ -1,6 +1,7 @@
 /** What every stack component (temporal, kafka, postgres) provides, and the context they run in. */
 import * as path from 'node:path';
 import type { Config } from '../common/config';
+import { REPO_ROOT } from '../common/paths';
 import type { Reporter } from './output';
 import type { PortSpec } from './ports';
 import type { PidRecord } from './process';
@@ -24,7 +25,7 @@ export interface StackContext {
   out: Reporter;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export { REPO_ROOT };
 
 export function createContext(config: Config, out: Reporter): StackContext {
   return {

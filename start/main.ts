@@ -4,8 +4,8 @@
  * Ctrl-C (SIGINT/SIGTERM) stops the parts in order; a second Ctrl-C kills them. The stack keeps running.
  * `npm start -- --raw-logs` shows the parts' JSON log lines as they are.
  */
-import * as path from 'node:path';
 import { ConfigError, loadConfig } from '../common/config';
+import { REPO_ROOT } from '../common/paths';
 import { bannerLines } from './banner';
 import { compactLine } from './log-lines';
 import { dtxParts, PART_GROUPS } from './parts';
@@ -13,7 +13,8 @@ import { assertPartAddressesFree, ensureStack, migrateAll, seedOnFirstRun, Start
 import { PartFailedError, Supervisor } from './supervisor';
 import { StackError } from '../stack';
 
-const REPO_ROOT = path.resolve(__dirname, '..');
+/** Run from dist/ (start/start.sh builds it), the parts run compiled too; run from source, through tsx. */
+const COMPILED_DIR = __filename.endsWith('.js') ? 'dist' : undefined;
 /** Services answer within seconds; the worker bundles the workflow code first (slow on a busy machine). */
 const SERVICES_READY_TIMEOUT_MS = 120_000;
 const ALL_READY_TIMEOUT_MS = 300_000;
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
   const supervisor = new Supervisor({
     parts,
     cwd: REPO_ROOT,
+    compiledDir: COMPILED_DIR,
     style: { colour, raw: process.argv.includes('--raw-logs') },
   });
   const report = (text: string) => supervisor.report(text);

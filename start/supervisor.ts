@@ -1,5 +1,5 @@
 /**
- * A small process supervisor: runs parts as child Node processes (TypeScript through tsx), prefixes their output,
+ * A small process supervisor: runs parts as child Node processes (compiled, or TypeScript through tsx), prefixes their output,
  * restarts a crashed part with capped backoff for as long as it runs (never giving up: a part that keeps crashing is
  * reported as flapping, loudly, and still restarted), tells when each part is ready, and stops them in stages
  * (SIGTERM, then SIGKILL after a timeout). Children run in their own process groups, so a terminal's Ctrl-C reaches
@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import { LineSplitter, Prefixer, type LineStyle } from './log-lines';
 
 /** When a part counts as ready: a probe that answers true, or a log message it prints. */
@@ -16,7 +17,10 @@ export type Readiness =
 
 export interface PartSpec {
   name: string;
-  /** Entry point relative to the working directory, run as `node --import tsx <script> <args>`. */
+  /**
+   * TypeScript entry point relative to the working directory, run as `node --import tsx <script> <args>`, or its
+   * compiled JavaScript under SupervisorOptions.compiledDir.
+   */
   script: string;
   args?: string[];
   readiness: Readiness;
@@ -50,6 +54,8 @@ export interface SupervisorOptions {
   parts: PartSpec[];
   /** Working directory of every child (the repository root). */
   cwd: string;
+  /** Run each part's compiled script under this folder (`npm run build`'s dist/) instead of its .ts through tsx. */
+  compiledDir?: string;
   style: LineStyle;
   /** Where every line goes (default: stdout). */
   write?: (line: string) => void;
@@ -225,12 +231,19 @@ export class Supervisor {
     return part;
   }
 
+  /** Node's arguments that run `script`: dist/x/y.js for x/y.ts when compiled, else the .ts through tsx. */
+  private entryPoint(script: string): string[] {
+    const { compiledDir } = this.options;
+    if (compiledDir === undefined) return ['--import', 'tsx', script];
+    return ['--enable-source-maps', path.join(compiledDir, script.replace(/\.ts$/, '.js'))];
+  }
+
   private spawnPart(part: Part): void {
     const { spec } = part;
     part.state = 'running';
     part.ready = false;
     part.startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.script, ...(spec.args ?? [])], {
+    const child = spawn(process.execPath, [...this.entryPoint(spec.script), ...(spec.args ?? [])], {
       cwd: this.options.cwd,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

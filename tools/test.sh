@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: dependencies -> typecheck -> lint -> format -> stack up -> migrations -> unit tests -> integration tests.
+# `npm test`: dependencies -> typecheck -> lint -> format -> build -> stack up -> migrations -> unit tests ->
+# integration tests.
 # Stops at the first stage that fails and names it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,8 @@ stage "dependencies (npm ci when needed)" bash tools/ensure-deps.sh
 stage "typecheck (tsc --noEmit)" tsc --noEmit -p .
 stage "lint (eslint)" eslint .
 stage "format (prettier --check; npm run format fixes it)" prettier --check --log-level warn .
+# dist/ as `npm start` runs it; the dtx bin the tests spawn runs it too (it falls back to tsx when dist/ is stale)
+stage "build (npm run build, when dist/ is stale)" node tools/build.js --if-stale
 stage "stack up (Temporal, Kafka, PostgreSQL)" node cli/dtx.js stack up
 # A fresh cluster has empty databases; integration tests expect the schemas (as a started dtx has them).
 stage "migrate the databases" env DTX_LOG_FILE=test/artifacts/logs/migrate.log tsx tools/migrate.ts

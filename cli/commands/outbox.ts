@@ -1,13 +1,6 @@
 /** `dtx outbox status`, `dtx outbox dlq list|redrive`. */
 import { Command } from 'commander';
-import {
-  listDeadLetters,
-  outboxStatus,
-  redriveAllDeadLetters,
-  redriveDeadLetter,
-} from '../../api/operations';
-import { describeHorizonHolder } from '../../api/operations/outbox';
-import { action } from '../context';
+import { action, operations, outboxOperations } from '../context';
 import { badRequest } from '../../api/operations/errors';
 import { formatTable } from '../output';
 
@@ -19,6 +12,8 @@ export function outboxCommand(): Command {
     .description('rows waiting to be relayed to Kafka, per service')
     .action(
       action(async ({ out, deps }) => {
+        const { outboxStatus } = operations();
+        const { describeHorizonHolder } = outboxOperations();
         const status = await out.progress('reading outboxes', () => outboxStatus(deps()));
         // committed rows wait for the oldest open transaction of the cluster (the relay's visibility horizon)
         const waiting = status.outboxes.flatMap((o) =>
@@ -58,6 +53,7 @@ export function outboxCommand(): Command {
           ...(options.limit !== undefined ? { limit: Number(options.limit) } : {}),
           ...(options.after !== undefined ? { after: options.after } : {}),
         };
+        const { listDeadLetters } = operations();
         const list = await out.progress('reading dead letters', () => listDeadLetters(deps(), page));
         const more =
           list.nextCursor === undefined ? '' : `\nmore: dtx outbox dlq list --after ${list.nextCursor}`;
@@ -85,6 +81,7 @@ export function outboxCommand(): Command {
       action(async ({ out, deps }, id: string | undefined, options: { all?: boolean }) => {
         if ((id === undefined) === (options.all !== true))
           throw badRequest('give either a dead row id or --all');
+        const { redriveDeadLetter, redriveAllDeadLetters } = operations();
         const result = await out.progress('redriving', () =>
           id !== undefined ? redriveDeadLetter(deps(), id) : redriveAllDeadLetters(deps()),
         );

@@ -8,17 +8,16 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { historyFromJSON } from '../history-json';
-import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import { temporalCall } from '../../api/operations/temporal';
 import { badRequest, describeError, notFound } from '../../api/operations/errors';
+import { REPO_ROOT } from '../../common/paths';
 import { positiveInt, workflowIdOf } from '../args';
 import { action, type CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
+import { historyJson, temporalOperations, temporalWorker } from '../lazy';
 import { formatTable } from '../output';
 
-/** The workflows module the orchestrator worker runs. */
-export const DEFAULT_WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+/** The workflows module the orchestrator worker runs (its source, also when the CLI runs compiled). */
+export const DEFAULT_WORKFLOWS_PATH = path.join(REPO_ROOT, 'workflows', 'index.ts');
 
 export interface ReplayOutcome {
   workflowId: string;
@@ -56,6 +55,7 @@ export function detailOf(message: string): string {
 
 /** Histories read from an exported history file (`temporal workflow show -o json`, or the UI's JSON download). */
 export function historiesFromFile(file: string, workflowId?: string): HistoryAndWorkflowId[] {
+  const { historyFromJSON } = historyJson();
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -90,6 +90,7 @@ function historySource(
   if (sources !== 1) throw badRequest('give exactly one of: a workflow id, --query, --file');
   if (options.file !== undefined) return historiesFromFile(options.file, options.workflowId);
   const client = context.deps().temporal.client;
+  const { temporalCall } = temporalOperations();
   if (options.query !== undefined)
     return limited(client.workflow.list({ query: options.query }).intoHistories(), options.limit);
   const workflowId = workflowIdOf(id as string);
@@ -138,6 +139,7 @@ export async function replayHistories(
     }
   }
   const outcomes: ReplayOutcome[] = [];
+  const { Worker } = temporalWorker();
   for await (const result of Worker.runReplayHistories(
     { workflowsPath, replayName: 'dtx-replay' },
     remembered(),
@@ -199,6 +201,7 @@ export function replayCommand(): Command {
         const workflowsPath = path.resolve(options.workflows);
         if (!fs.existsSync(workflowsPath)) throw badRequest(`--workflows: ${workflowsPath} does not exist`);
         const histories = historySource(context, id, options);
+        const { DefaultLogger, makeTelemetryFilterString, Runtime } = temporalWorker();
         // the replay worker's own logs (core's included: forwarded, not printed on stdout) would drown the report
         Runtime.install({
           logger: new DefaultLogger('ERROR', ({ level, message }) =>

@@ -3,12 +3,14 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ServiceName } from '../../common/config';
+import { REPO_ROOT } from '../../common/paths';
 import type { ProtoGrpcType as CouponProto } from '../../proto/gen/coupon';
 import type { ProtoGrpcType as InventoryProto } from '../../proto/gen/inventory';
 import type { ProtoGrpcType as OrderProto } from '../../proto/gen/order';
 import type { ProtoGrpcType as PaymentProto } from '../../proto/gen/payment';
 
-export const PROTO_DIR = path.resolve(__dirname, '..', '..', 'proto');
+/** proto/ is read at runtime, from source and from dist/ alike. */
+export const PROTO_DIR = path.join(REPO_ROOT, 'proto');
 export const PROTO_FILES = [
   'dtx/v1/order.proto',
   'dtx/v1/inventory.proto',
