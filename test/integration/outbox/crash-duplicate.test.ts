@@ -29,7 +29,8 @@ function runRelayProcess(
       ['--import', 'tsx', path.join(REPO_ROOT, 'workers', 'relay', 'main.ts')],
       {
         cwd: REPO_ROOT,
-        env: { ...process.env, ...env },
+        // no ops server: its default port may be taken (a running `npm start`, another test's relay)
+        env: { ...process.env, DTX_RELAY_OPS_PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
