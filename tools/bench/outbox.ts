@@ -92,6 +92,8 @@ function startRelayProcess(databaseUrl: string, options: Options): { stop(): Pro
       DTX_RELAY_WORKERS: String(options.workers),
       DTX_RELAY_POLL_MS: '1000',
       DTX_RELAY_LAG_LOG_MS: '0',
+      // no ops server: a running `npm start`'s relay holds the default port
+      DTX_RELAY_OPS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
