@@ -58,6 +58,16 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
+/** Async payments (issue 14). */
+export interface AsyncPaymentConfig {
+  /** DTX_PAYMENT_TIMEOUT_MS: the wait for a provider's result, given to each new async-payment transaction. */
+  timeoutMs: number;
+  /** DTX_PROVIDER_DELAY_MS: the simulator reports this long after a PaymentPending. */
+  providerDelayMs: number;
+  /** DTX_PROVIDER_DECLINE_ABOVE: the simulator declines larger amounts (0: none). */
+  providerDeclineAbove: number;
+}
+
 export interface Config {
   temporal: {
     address: string;
@@ -114,6 +124,8 @@ export interface Config {
   ops: { host: string; ports: Record<OpsPart, number> };
   /** TCC: how long all tries together may take (DTX_TCC_TRY_TIMEOUT_MS); passed to each new transaction. */
   tccTryTimeoutMs: number;
+  /** Async payments (issue 14): the wait of a transaction, and the payment provider simulator's rule. */
+  asyncPayment: AsyncPaymentConfig;
   /** The worker's gRPC calls to the services: per-attempt deadline and hedge (DTX_CALL_*). */
   calls: CallsConfig;
   /** The worker's circuit breaker per service (DTX_BREAKER_*; activities/breakers.ts). */
@@ -198,7 +210,6 @@ export interface RelayConfig {
   /** Days a consumer's inbox rows are kept (DTX_INBOX_RETENTION_DAYS); the dedup window of redeliveries. */
   inboxRetentionDays: number;
 }
-
 
 function str(env: Env, name: string, fallback: string): string {
   const value = env[name];
@@ -443,6 +454,11 @@ export function loadConfig(env: Env = process.env): Config {
       ) as Record<OpsPart, number>,
     },
     tccTryTimeoutMs: int(env, 'DTX_TCC_TRY_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    asyncPayment: {
+      timeoutMs: int(env, 'DTX_PAYMENT_TIMEOUT_MS', 60_000, 100, 86_400_000),
+      providerDelayMs: int(env, 'DTX_PROVIDER_DELAY_MS', 2_000, 0, 3_600_000),
+      providerDeclineAbove: int(env, 'DTX_PROVIDER_DECLINE_ABOVE', 0, 0, Number.MAX_SAFE_INTEGER),
+    },
     calls: loadCallsConfig(env),
     breaker: loadBreakerConfig(env),
     cacheDir: path.resolve(str(env, 'DTX_CACHE', path.join(os.homedir(), '.cache', 'dtx'))),
@@ -725,6 +741,28 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '',
         meaning:
           'Fault injection for tests and demos, off when empty: `<service>.<Method|*>=<grpc-code>:<rate>`, `delay:<ms>[:<rate>]` or `lose-response:<rate>`, comma-separated (the relay has its own `relay.*` rules).',
+      },
+    ],
+  },
+  {
+    title: 'Async payments (payment "async", the provider simulator, the payment bridge)',
+    variables: [
+      {
+        name: 'DTX_PAYMENT_TIMEOUT_MS',
+        default: '60000',
+        meaning:
+          'How long an order with payment `async` waits for the provider’s result before it cancels the authorization and compensates; given to each new transaction when it starts (the order may set `paymentTimeoutMs`).',
+      },
+      {
+        name: 'DTX_PROVIDER_DELAY_MS',
+        default: '2000',
+        meaning: 'Payment provider simulator: how long after a PaymentPending it reports the result.',
+      },
+      {
+        name: 'DTX_PROVIDER_DECLINE_ABOVE',
+        default: '0',
+        meaning:
+          'Payment provider simulator: decline amounts above this (minor units; 0: no limit). A customer id starting with `decline-` is always declined.',
       },
     ],
   },

@@ -13,6 +13,9 @@ export interface OrderRequestContent {
   items: ReadonlyArray<{ sku: string; quantity: number }>;
   couponCode?: string;
   mode: string;
+  /** Async payment (absent = sync, so the hashes of sync requests stay as they were). */
+  payment?: string;
+  paymentTimeoutMs?: number;
 }
 
 /** An RFC 4122 version-5 (SHA-1, name-based) UUID of `name` in `namespace`. */
@@ -48,6 +51,8 @@ export function canonicalOrderRequest(request: OrderRequestContent): string {
   canonical.customerId = request.customerId;
   canonical.items = items;
   canonical.mode = request.mode;
+  if (request.payment !== undefined && request.payment !== 'sync') canonical.payment = request.payment;
+  if (request.paymentTimeoutMs !== undefined) canonical.paymentTimeoutMs = request.paymentTimeoutMs;
   return JSON.stringify(canonical);
 }
 

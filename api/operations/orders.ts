@@ -82,7 +82,17 @@ export function validateOrderRequest(body: unknown): PlaceOrderBody & { mode: Tx
   const valid = assertValid(PlaceOrderBodySchema, body, 'body');
   const duplicates = duplicateSkuErrors(valid);
   if (duplicates.length > 0) throw badRequest('invalid body: each SKU may appear once', duplicates);
-  return { ...valid, mode: valid.mode ?? 'saga' };
+  const mode = valid.mode ?? 'saga';
+  // the async wait sits before the saga's pivot; TCC has no such place (issue 14)
+  if (valid.payment === 'async' && mode !== 'saga')
+    throw badRequest('invalid body: payment "async" needs mode saga', [
+      { path: 'payment', message: 'async is supported with mode saga only' },
+    ]);
+  if (valid.paymentTimeoutMs !== undefined && valid.payment !== 'async')
+    throw badRequest('invalid body: paymentTimeoutMs needs payment "async"', [
+      { path: 'paymentTimeoutMs', message: 'only an async payment waits' },
+    ]);
+  return { ...valid, mode };
 }
 
 function modeOfWorkflowType(type: string): TxMode | undefined {
@@ -160,6 +170,8 @@ async function prepareStart(deps: ApiDependencies, request: PlaceOrderRequest): 
     customerId: body.customerId,
     items: body.items.map((item) => ({ sku: item.sku, quantity: item.quantity })),
     ...(body.couponCode !== undefined ? { couponCode: body.couponCode } : {}),
+    ...(body.payment === 'async' ? { payment: 'async' as const } : {}),
+    ...(body.paymentTimeoutMs !== undefined ? { paymentTimeoutMs: body.paymentTimeoutMs } : {}),
   });
   const memo: Record<string, unknown> = {
     ...start.options.memo,

@@ -50,6 +50,21 @@ export const PlaceOrderBodySchema = Type.Object(
     mode: Type.Optional(
       Type.Union([Type.Literal('saga'), Type.Literal('tcc')], { description: 'default saga' }),
     ),
+    payment: Type.Optional(
+      Type.Union([Type.Literal('sync'), Type.Literal('async')], {
+        description:
+          'default sync (charged in the step). async (saga only): the payment is authorized and the order waits for ' +
+          "the provider's result (status WAITING_FOR_PAYMENT); a decline or no result in time compensates",
+      }),
+    ),
+    paymentTimeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 86_400_000,
+        description:
+          "async payment: how long to wait for the provider's result (default DTX_PAYMENT_TIMEOUT_MS)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -213,6 +228,21 @@ export const TxStateSchema = Type.Object(
       ),
     ),
     tryTimeoutMs: Type.Optional(Type.Integer()),
+    payment: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.String(),
+          state: Type.String({
+            description: 'AUTHORIZING, WAITING_FOR_PAYMENT, SUCCEEDED, DECLINED or TIMED_OUT',
+          }),
+          timeoutMs: Type.Integer(),
+          waitingSince: Type.Optional(Type.String()),
+          settledAt: Type.Optional(Type.String()),
+          reason: Type.Optional(Type.String()),
+        },
+        { description: "an async payment: where the provider's result stands" },
+      ),
+    ),
   },
   {
     description:

@@ -87,7 +87,11 @@ export function transactionStarter(config: Config): TransactionStarter {
     workflowType: WORKFLOW_TYPES[mode],
     options: workflowStartOptions(
       mode,
-      mode === 'tcc' ? { tryTimeoutMs: config.tccTryTimeoutMs, ...input } : input,
+      mode === 'tcc'
+        ? { tryTimeoutMs: config.tccTryTimeoutMs, ...input }
+        : input.payment === 'async'
+          ? { paymentTimeoutMs: config.asyncPayment.timeoutMs, ...input }
+          : input,
     ),
   });
 }
