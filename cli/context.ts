@@ -67,6 +67,8 @@ function report(out: Printer, error: unknown): ExitCode {
   } else {
     process.stderr.write(`dtx: ${dtxError.message}\n`);
     for (const field of dtxError.fields ?? []) process.stderr.write(`  ${field.path}: ${field.message}\n`);
+    if (dtxError.retryAfterSeconds !== undefined)
+      process.stderr.write(`  nothing was started; try again in ${dtxError.retryAfterSeconds} s\n`);
   }
   return code;
 }

@@ -10,7 +10,7 @@ export const EXIT = {
   USAGE: 2,
   /** no such order, transaction, dead letter or history */
   NOT_FOUND: 3,
-  /** a dependency (Temporal, a database, a service, Kafka) did not answer */
+  /** a dependency (Temporal, a database, a service, Kafka) did not answer, or too many transactions are in flight */
   UNAVAILABLE: 4,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -21,7 +21,8 @@ export const EXIT_CODES_HELP = `Exit codes:
      request refused e.g. retry of a running transaction, replay diverged)
   2  usage error or bad input
   3  not found (order, transaction, dead letter, history)
-  4  unavailable (Temporal, a database, a service or Kafka does not answer)`;
+  4  unavailable (Temporal, a database, a service or Kafka does not answer) or busy
+     (too many transactions in flight: retry later)`;
 
 const EXIT_BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
   BAD_REQUEST: EXIT.USAGE,
@@ -35,6 +36,8 @@ const EXIT_BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
   URI_TOO_LONG: EXIT.USAGE,
   HEADERS_TOO_LARGE: EXIT.USAGE,
   REQUEST_TIMEOUT: EXIT.FAILED,
+  // the cap of transactions in flight (the CLI has no rate limit): like a dependency that cannot take more now
+  TOO_MANY_REQUESTS: EXIT.UNAVAILABLE,
   UNAVAILABLE: EXIT.UNAVAILABLE,
   INTERNAL: EXIT.FAILED,
 };

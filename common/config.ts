@@ -115,7 +115,7 @@ export interface Config {
    * seed); all off by default (the local stack binds 127.0.0.1).
    */
   grpc: GrpcSecurity;
-  api: { host: string; port: number; apiKey?: string };
+  api: { host: string; port: number; apiKey?: string; admission: AdmissionConfig };
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   /**
    * Each long-running part's ops HTTP server (common/ops-server.ts): Prometheus `/metrics`, `/healthz`, `/readyz`.
@@ -148,6 +148,21 @@ export interface Config {
   idempotencyRetentionDays: number;
   /** The outbox relay (workers/outbox-relay.ts). */
   relay: RelayConfig;
+}
+
+/** Admission of requests to the HTTP API (api/http/rate-limit.ts) and of new orders (api/operations/admission.ts). */
+export interface AdmissionConfig {
+  /**
+   * Per-client token buckets (client = the API key a request presents, else its address): `rate` tokens a second
+   * refill a bucket of `burst`; each request takes one. Writes (POST, …) and reads (GET) have separate buckets.
+   * rate 0 = no per-client limit of that kind.
+   */
+  write: { rate: number; burst: number };
+  read: { rate: number; burst: number };
+  /** At most this many order transactions in flight (DTX_API_MAX_IN_FLIGHT); always on. */
+  maxInFlight: number;
+  /** How old the in-flight count (Temporal visibility) may be before an admission asks again. */
+  inFlightRefreshMs: number;
 }
 
 export interface GrpcSecurity {
@@ -439,6 +454,7 @@ export function loadConfig(env: Env = process.env): Config {
       host: str(env, 'DTX_API_HOST', '127.0.0.1'),
       port: int(env, 'DTX_API_PORT', 8080, 1, 65535),
       apiKey: optional(env, 'DTX_API_KEY'),
+      admission: loadAdmission(env),
     },
     worker: {
       maxConcurrentActivities: int(env, 'DTX_WORKER_MAX_ACTIVITIES', 100, 1, 10000),
@@ -500,6 +516,26 @@ function loadBreakerConfig(env: Env): BreakerConfig {
     windowMs: int(env, 'DTX_BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
     minimumCalls: int(env, 'DTX_BREAKER_MIN_CALLS', 20, 1, 100_000),
     cooldownMs: int(env, 'DTX_BREAKER_COOLDOWN_MS', 5_000, 100, 600_000),
+  };
+}
+
+/** DTX_API_RATE_* and DTX_API_*IN_FLIGHT* (AdmissionConfig). */
+function loadAdmission(env: Env): AdmissionConfig {
+  const bucket = (kind: 'WRITE' | 'READ', rate: number, burst: number) => {
+    const value = {
+      rate: int(env, `DTX_API_RATE_${kind}`, rate, 0, 1_000_000),
+      burst: int(env, `DTX_API_RATE_${kind}_BURST`, burst, 1, 1_000_000),
+    };
+    // a bucket smaller than a second's refill would refuse what the rate allows
+    if (value.rate > 0 && value.burst < value.rate)
+      throw new ConfigError(`DTX_API_RATE_${kind}_BURST`, `must be >= DTX_API_RATE_${kind} (${value.rate})`);
+    return value;
+  };
+  return {
+    write: bucket('WRITE', 100, 200),
+    read: bucket('READ', 500, 1000),
+    maxInFlight: int(env, 'DTX_API_MAX_IN_FLIGHT', 1000, 1, 1_000_000),
+    inFlightRefreshMs: int(env, 'DTX_API_IN_FLIGHT_REFRESH_MS', 500, 50, 60_000),
   };
 }
 
@@ -686,6 +722,41 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '',
         meaning:
           'When set, every API request except `/healthz` needs it, in `x-api-key` or `Authorization: Bearer` (else 401).',
+      },
+      {
+        name: 'DTX_API_RATE_WRITE',
+        default: '100',
+        meaning:
+          'Per-client rate limit of writes (POST: orders, cancel, retry, redrive), requests a second refilling a token bucket; over it → 429 `RATE_LIMITED` with `Retry-After`. A client is the API key it presents (`x-api-key` or `Authorization: Bearer`), else its address; without `DTX_API_KEY` the key is an unchecked label. 0: no per-client write limit.',
+      },
+      {
+        name: 'DTX_API_RATE_WRITE_BURST',
+        default: '200',
+        meaning:
+          'Size of a client’s write bucket: how many writes may come at once (at least `DTX_API_RATE_WRITE`).',
+      },
+      {
+        name: 'DTX_API_RATE_READ',
+        default: '500',
+        meaning:
+          'Per-client rate limit of reads (GET), a bucket of its own; `/healthz`, `/readyz` and `/metrics` are never limited. 0: none.',
+      },
+      {
+        name: 'DTX_API_RATE_READ_BURST',
+        default: '1000',
+        meaning: 'Size of a client’s read bucket (at least `DTX_API_RATE_READ`).',
+      },
+      {
+        name: 'DTX_API_MAX_IN_FLIGHT',
+        default: '1000',
+        meaning:
+          'Cap on order transactions in flight (running on the orders’ task queue, counted through Temporal visibility plus this process’s recent starts); a new order over it → 429 `IN_FLIGHT_CAP` with `Retry-After` (HTTP) or exit 4 (`dtx order place`), before anything is written. Always on (1-1000000).',
+      },
+      {
+        name: 'DTX_API_IN_FLIGHT_REFRESH_MS',
+        default: '500',
+        meaning:
+          'How old the in-flight count may be before an admission asks Temporal again (50-60000); also the `Retry-After` of an `IN_FLIGHT_CAP` refusal, rounded up to seconds.',
       },
     ],
   },

@@ -17,10 +17,12 @@ import Fastify, {
   type FastifyReply,
   type FastifyServerOptions,
 } from 'fastify';
+import { loadConfig, type AdmissionConfig } from '../../common/config';
 import type { Logger } from '../../common/logger';
 import type { ApiDependencies } from '../operations/deps';
 import { DtxError, errorBody, HTTP_STATUS, type ErrorCode } from '../operations/errors';
 import { registerMetrics } from './metrics';
+import { registerRateLimits } from './rate-limit';
 import { registerHealthRoutes } from './routes/health';
 import { registerOrderRoutes } from './routes/orders';
 import { registerOutboxRoutes } from './routes/outbox';
@@ -38,6 +40,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** A pino logger; default: no request logs. */
   logger?: Logger;
+  /** Per-client rate limits (rate-limit.ts); default: from the environment (DTX_API_RATE_*). */
+  admission?: AdmissionConfig;
 }
 
 function digest(value: string): Buffer {
@@ -179,6 +183,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (error instanceof DtxError) {
       if (error.code === 'INTERNAL' || error.code === 'UNAVAILABLE')
         request.log.error({ err: error }, error.message);
+      if (error.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(HTTP_STATUS[error.code]).send(errorBody(error));
     }
     const code = codeOfFastifyError(error);
@@ -231,6 +237,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done();
     });
   }
+
+  // after the API key check (a hook of the app runs before those of a route): an unknown caller spends no budget
+  await registerRateLimits(app, options.admission ?? loadConfig().api.admission);
 
   await app.register(swagger, {
     openapi: {

@@ -9,6 +9,7 @@ import type { DeadLetterPage, DeadLetterPageRequest, RedriveResult } from '../..
 import type { OutboxLag } from '../../outbox/lag';
 import type { TimelineEntry } from '../../timeline/queries';
 import type { IdempotencyRecords } from './idempotency-records';
+import type { InFlightLimit } from './admission';
 
 export interface TemporalAccess {
   client: Client;
@@ -74,4 +75,6 @@ export interface ApiDependencies {
   idempotency: IdempotencyRecords;
   outbox: OutboxAdmin;
   probes: ReadinessProbe[];
+  /** The cap on transactions in flight that new orders are admitted under (admission.ts). */
+  inFlight: InFlightLimit;
 }

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'URI_TOO_LONG',
   'UNSUPPORTED_MEDIA_TYPE',
   'HEADERS_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -37,6 +38,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HEADERS_TOO_LARGE: 431,
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -51,6 +53,8 @@ export class DtxError extends Error {
       reason?: string;
       fields?: FieldError[];
       cause?: unknown;
+      /** When to try again (TOO_MANY_REQUESTS): the HTTP answer's Retry-After, in whole seconds. */
+      retryAfterSeconds?: number;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -64,6 +68,10 @@ export class DtxError extends Error {
   get fields(): FieldError[] | undefined {
     return this.options.fields;
   }
+
+  get retryAfterSeconds(): number | undefined {
+    return this.options.retryAfterSeconds;
+  }
 }
 
 export const badRequest = (message: string, fields?: FieldError[]): DtxError =>
@@ -73,6 +81,9 @@ export const conflict = (reason: string, message: string): DtxError =>
   new DtxError('CONFLICT', message, { reason });
 export const unavailable = (message: string, cause?: unknown): DtxError =>
   new DtxError('UNAVAILABLE', message, { cause });
+/** 429: over a rate limit (reason RATE_LIMITED) or the cap of transactions in flight (reason IN_FLIGHT_CAP). */
+export const tooManyRequests = (reason: string, message: string, retryAfterSeconds: number): DtxError =>
+  new DtxError('TOO_MANY_REQUESTS', message, { reason, retryAfterSeconds });
 
 /** The wire shape of every error answer. */
 export interface ErrorBody {

@@ -15,3 +15,4 @@ export {
 } from './transactions';
 export { outboxStatus, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './outbox';
 export { readiness } from './health';
+export { placeAdmittedOrder } from './admission';

@@ -13,7 +13,7 @@ import { createKafka } from '../../common/kafka';
 import { temporalConnectionOptions } from '../../common/temporal';
 import type { Order } from '../../proto/gen/dtx/v1/Order';
 import { workflowStartOptions } from '../../workflows/start-options';
-import { WORKFLOW_TYPES } from '../../workflows/names';
+import { TASK_QUEUE, WORKFLOW_TYPES } from '../../workflows/names';
 import { call, createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { closeOutboxDatabases, openOutboxDatabases, type OutboxDatabase } from '../../outbox/databases';
 import { pageDeadLetters, redriveAll, redriveDeadLetter } from '../../outbox/dead-letters';
@@ -21,6 +21,7 @@ import { getOutboxLag } from '../../outbox/lag';
 import { getOrderTimeline } from '../../timeline/queries';
 import { claimIdempotencyKey, purgeIdempotencyKeys, type IdempotencyRecords } from './idempotency-records';
 import { componentCall, type Component } from './errors';
+import { inFlightLimit, runningTransactionsQuery } from './admission';
 import type {
   ApiDependencies,
   OrderReader,
@@ -182,6 +183,11 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
   return {
     temporal: { client, namespace: config.temporal.namespace, uiUrl: config.temporal.uiUrl },
     startTransaction: transactionStarter(config),
+    // every order workflow runs on dtx's task queue: its running ones are the transactions in flight
+    inFlight: inFlightLimit(
+      { max: config.api.admission.maxInFlight, refreshMs: config.api.admission.inFlightRefreshMs },
+      async () => (await client.workflow.count(runningTransactionsQuery(TASK_QUEUE))).count,
+    ),
     orders: orderReader(clients),
     timeline,
     idempotency,

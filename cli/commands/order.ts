@@ -1,6 +1,6 @@
 /** `dtx order place|show`. */
 import { Command, Option } from 'commander';
-import { getOrderView, placeOrder } from '../../api/operations';
+import { getOrderView, placeAdmittedOrder } from '../../api/operations';
 import type { PlaceOrderResponse } from '../../api/operations/schemas';
 import { collectItem, MODE_CHOICES, orderIdOf, positiveInt, type ItemArg } from '../args';
 import { action } from '../context';
@@ -54,7 +54,7 @@ export function orderCommand(): Command {
         const result = await out.progress(
           options.wait ? 'placing order and waiting for its outcome' : 'placing order',
           () =>
-            placeOrder(deps(), {
+            placeAdmittedOrder(deps(), {
               body: {
                 customerId: options.customer,
                 items: options.item,

@@ -2,7 +2,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDependencies } from '../../operations/deps';
-import { DEFAULT_WAIT_MS, getOrderView, placeOrder } from '../../operations';
+import { DEFAULT_WAIT_MS, getOrderView, placeAdmittedOrder } from '../../operations';
 import {
   errorResponses,
   IDEMPOTENCY_KEY_HEADER,
@@ -40,13 +40,13 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
         response: {
           200: PlaceOrderResponseSchema,
           202: PlaceOrderResponseSchema,
-          ...errorResponses(400, 401, 409, 413, 415, 503),
+          ...errorResponses(400, 401, 409, 413, 415, 429, 503),
         },
       },
     },
     async (request, reply) => {
       const wait = request.query.wait === 'true' || request.query.wait === 'decided';
-      const result = await placeOrder(deps, {
+      const result = await placeAdmittedOrder(deps, {
         body: request.body,
         idempotencyKey: request.headers[IDEMPOTENCY_KEY_HEADER],
         waitMs: wait ? DEFAULT_WAIT_MS : 0,

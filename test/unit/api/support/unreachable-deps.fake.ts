@@ -13,5 +13,6 @@ export function unreachableDeps(probe: () => Promise<void> = () => Promise.resol
     idempotency: { claim: fail, purgeExpired: fail },
     outbox: { lag: fail, listDeadLetters: fail, redrive: fail, redriveAll: fail },
     probes: [{ name: 'fake', check: probe }],
+    inFlight: { max: 1, estimate: () => 0, admit: fail },
   };
 }
