@@ -1,9 +1,8 @@
 /** `dtx order place|show`. */
 import { Command, Option } from 'commander';
-import { getOrderView, placeAdmittedOrder } from '../../api/operations';
 import type { PlaceOrderResponse } from '../../api/operations/schemas';
 import { collectItem, MODE_CHOICES, orderIdOf, positiveInt, type ItemArg } from '../args';
-import { action } from '../context';
+import { action, operations } from '../context';
 import { EXIT } from '../exit-codes';
 import { formatKeyValues } from '../output';
 import { renderOrderView } from './render';
@@ -51,10 +50,11 @@ export function orderCommand(): Command {
     .option('--idempotency-key <key>', 'the same key and request place the order once')
     .action(
       action(async ({ out, deps }, options: PlaceOptions) => {
+        const { placeOrder } = operations();
         const result = await out.progress(
           options.wait ? 'placing order and waiting for its outcome' : 'placing order',
           () =>
-            placeAdmittedOrder(deps(), {
+            placeOrder(deps(), {
               body: {
                 customerId: options.customer,
                 items: options.item,
@@ -78,6 +78,7 @@ export function orderCommand(): Command {
     .argument('<id>', 'order id or workflow id (order-<orderId>)')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { getOrderView } = operations();
         const view = await out.progress('reading order', () => getOrderView(deps(), orderIdOf(id)));
         out.result(view, () => renderOrderView(view));
       }),

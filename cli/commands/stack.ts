@@ -3,21 +3,14 @@
  * `npm run stack -- <command>` runs this too.
  */
 import { Argument, Command } from 'commander';
-import {
-  COMPONENT_NAMES,
-  silentReporter,
-  stackDown,
-  stackLogs,
-  stackStatus,
-  stackUp,
-  type ComponentName,
-  type ComponentStatus,
-  type Reporter,
-} from '../../stack';
+import type { ComponentName, ComponentStatus, Reporter } from '../../stack';
+import { COMPONENT_NAMES } from '../../stack/component';
+import { silentReporter } from '../../stack/output';
 import { killActiveCommands } from '../../stack/process';
 import { wholeNumber } from '../args';
 import { action } from '../context';
 import { EXIT } from '../exit-codes';
+import { stackLibrary } from '../lazy';
 import { formatTable } from '../output';
 
 /** Progress lines for people on stderr (stdout keeps the result); none under --json. */
@@ -85,6 +78,7 @@ export function stackCommand(): Command {
     .addArgument(componentsArgument())
     .action(
       action(async ({ out, config }, components: ComponentName[]) => {
+        const { stackUp } = stackLibrary();
         const statuses = await interruptible(() =>
           stackUp({ config: config(), out: reporter(out.json), components: selected(components) }),
         );
@@ -99,6 +93,7 @@ export function stackCommand(): Command {
     .action(
       action(async ({ out, config }, components: ComponentName[]) => {
         const names = selected(components) ?? [...COMPONENT_NAMES];
+        const { stackDown } = stackLibrary();
         await interruptible(() =>
           stackDown({ config: config(), out: reporter(out.json), components: names }),
         );
@@ -112,6 +107,7 @@ export function stackCommand(): Command {
     .addArgument(componentsArgument())
     .action(
       action(async ({ out, config }, components: ComponentName[]) => {
+        const { stackStatus } = stackLibrary();
         const statuses = await stackStatus({
           config: config(),
           out: reporter(out.json),
@@ -135,6 +131,7 @@ export function stackCommand(): Command {
           components: ComponentName[],
           options: { follow?: boolean; lines: number },
         ) => {
+          const { stackLogs } = stackLibrary();
           const code = await stackLogs({
             config: config(),
             out: reporter(out.json),

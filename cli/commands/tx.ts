@@ -1,16 +1,10 @@
 /** `dtx tx list|show|cancel|retry`. */
 import { Command, Option } from 'commander';
-import {
-  cancelTransaction,
-  getOrderView,
-  listTransactions,
-  RETRY_DESCRIPTION,
-  retryTransaction,
-} from '../../api/operations';
+import { RETRY_DESCRIPTION } from '../../api/operations/retry-description';
 import type { TransactionSummary } from '../../api/operations/schemas';
 import type { TxMode, TxStatus } from '../../workflows/names';
 import { MODE_CHOICES, orderIdOf, positiveInt, STATUS_CHOICES, workflowIdOf } from '../args';
-import { action } from '../context';
+import { action, operations } from '../context';
 import { formatKeyValues, formatTable } from '../output';
 import { renderOrderView } from './render';
 
@@ -47,6 +41,7 @@ export function txCommand(): Command {
     .option('--page-token <token>', 'the next page, as printed by the previous one')
     .action(
       action(async ({ out, deps }, options: ListOptions) => {
+        const { listTransactions } = operations();
         const page = await out.progress('listing transactions', () =>
           listTransactions(deps(), {
             status: options.status,
@@ -65,6 +60,7 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id (order-<orderId>) or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { getOrderView } = operations();
         const view = await out.progress('reading transaction', () => getOrderView(deps(), orderIdOf(id)));
         out.result(view, () => renderOrderView(view));
       }),
@@ -75,6 +71,7 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { cancelTransaction } = operations();
         const result = await out.progress('cancelling', () => cancelTransaction(deps(), workflowIdOf(id)));
         out.result(result, () =>
           formatKeyValues([
@@ -92,6 +89,7 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { retryTransaction } = operations();
         const result = await out.progress('resetting the workflow', () =>
           retryTransaction(deps(), workflowIdOf(id)),
         );

@@ -1,4 +1,6 @@
 /** The orchestrator worker's wiring, in one place: used by workers/orchestrator/main.ts, tests and scripts. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityOptions } from '../../activities';
 import { ServiceBreakers } from '../../activities/breakers';
@@ -10,6 +12,16 @@ import { TASK_QUEUE } from '../../workflows/names';
 
 /** Workflow interceptor modules of every dtx worker: the transaction metrics (workflows/metrics.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../../workflows/metrics')];
+
+/**
+ * The workflow bundle `npm run build` made (tools/build.js: workflows/ with WORKFLOW_INTERCEPTOR_MODULES), when this
+ * runs compiled from dist/: loading it takes milliseconds where bundling at start runs webpack for seconds.
+ */
+export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+  if (!__filename.endsWith('.js')) return undefined;
+  const codePath = path.resolve(__dirname, '..', '..', 'workflow-bundle.js');
+  return fs.existsSync(codePath) ? { codePath } : undefined;
+}
 
 /** In-flight activity attempts get this long to finish after a shutdown signal (above their 15 s startToClose). */
 export const SHUTDOWN_GRACE_MS = 20_000;
@@ -56,18 +68,20 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     ...options.activityOptions,
     breakers,
   };
+  // a bundle passed in (tests) or prebuilt by `npm run build` has the interceptor modules built in
+  const bundle = options.workerOptions?.workflowBundle ?? prebuiltWorkflowBundle();
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
-    workflowsPath: require.resolve('../../workflows'),
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities(clients, activityOptions),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
     ...options.workerOptions,
-    // a prebuilt bundle (tests) has its interceptor modules built in (bundleWorkflowCode's workflowInterceptorModules)
-    ...(options.workerOptions?.workflowBundle
+    // bundleWorkflowCode's workflowInterceptorModules put them into a bundle
+    ...(bundle
       ? {}
       : {
           interceptors: {
