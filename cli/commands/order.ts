@@ -50,11 +50,11 @@ export function orderCommand(): Command {
     .option('--idempotency-key <key>', 'the same key and request place the order once')
     .action(
       action(async ({ out, deps }, options: PlaceOptions) => {
-        const { placeOrder } = operations();
+        const { placeAdmittedOrder } = operations();
         const result = await out.progress(
           options.wait ? 'placing order and waiting for its outcome' : 'placing order',
           () =>
-            placeOrder(deps(), {
+            placeAdmittedOrder(deps(), {
               body: {
                 customerId: options.customer,
                 items: options.item,
