@@ -111,6 +111,7 @@ test('the OpenAPI document describes every route with the schemas the validator 
   expect(Object.keys(spec.paths).sort()).toEqual(
     [
       '/healthz',
+      '/metrics',
       '/readyz',
       '/v1/orders',
       '/v1/orders/{orderId}',
