@@ -1,8 +1,11 @@
 /** `dtx order place|show`. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { WaitFor } from '../../api/operations/orders';
+import { COMMITTING } from '../../workflows/names';
+import { getOrderView, placeAdmittedOrder } from '../../api/operations';
 import type { PlaceOrderResponse } from '../../api/operations/schemas';
 import { collectItem, MODE_CHOICES, orderIdOf, positiveInt, type ItemArg } from '../args';
-import { action, operations } from '../context';
+import { action } from '../context';
 import { EXIT } from '../exit-codes';
 import { formatKeyValues } from '../output';
 import { renderOrderView } from './render';
@@ -12,9 +15,17 @@ interface PlaceOptions {
   item: ItemArg[];
   coupon?: string;
   mode: string;
-  wait?: boolean;
+  /** true (bare --wait) or 'outcome': the outcome; 'decided': the decision (COMMITTING, COMPENSATING or final). */
+  wait?: true | WaitFor;
   timeout: number;
   idempotencyKey?: string;
+}
+
+/** `--wait [until]`: bare → the outcome; `outcome` or `decided` as `?wait=` takes them. */
+function waitUntil(value: string | undefined): true | WaitFor {
+  if (value === undefined) return true;
+  if (value === 'outcome' || value === 'decided') return value;
+  throw new InvalidArgumentError('expected "outcome" or "decided"');
 }
 
 function renderPlacement(result: PlaceOrderResponse): string {
@@ -24,8 +35,9 @@ function renderPlacement(result: PlaceOrderResponse): string {
     ['run', result.runId],
     ['mode', result.mode],
     ['status', result.status],
-    ['reason', result.outcome?.reason],
-    ['failed step', result.outcome?.failedStep],
+    ['reason', result.outcome?.reason ?? result.decision?.reason],
+    ['failed step', result.outcome?.failedStep ?? result.decision?.failedStep],
+    ['decided at', result.decision?.decidedAt],
     ['replayed', result.replayed ? 'yes (same Idempotency-Key and request)' : undefined],
     ['temporal ui', result.links.temporalUi],
   ]);
@@ -45,14 +57,22 @@ export function orderCommand(): Command {
     )
     .option('--coupon <code>', 'coupon code to redeem')
     .addOption(new Option('--mode <mode>', 'transaction protocol').choices(MODE_CHOICES).default('saga'))
-    .option('--wait', 'wait for the outcome; exit 1 unless it COMPLETED')
+    .option(
+      '--wait [until]',
+      'wait for the outcome (exit 1 unless it COMPLETED); --wait decided: only until the outcome is decided ' +
+        '(exit 0 for COMMITTING or COMPLETED, 1 for an undo)',
+      waitUntil,
+    )
     .option('--timeout <seconds>', 'how long --wait waits', positiveInt, 60)
     .option('--idempotency-key <key>', 'the same key and request place the order once')
     .action(
       action(async ({ out, deps }, options: PlaceOptions) => {
-        const { placeAdmittedOrder } = operations();
         const result = await out.progress(
-          options.wait ? 'placing order and waiting for its outcome' : 'placing order',
+          options.wait === 'decided'
+            ? 'placing order and waiting for its decision'
+            : options.wait
+              ? 'placing order and waiting for its outcome'
+              : 'placing order',
           () =>
             placeAdmittedOrder(deps(), {
               body: {
@@ -63,11 +83,14 @@ export function orderCommand(): Command {
               },
               idempotencyKey: options.idempotencyKey,
               waitMs: options.wait ? options.timeout * 1000 : 0,
+              waitFor: options.wait === 'decided' ? 'decided' : 'outcome',
             }),
         );
         out.result(result, () => renderPlacement(result));
         if (!options.wait) return EXIT.OK;
-        if (result.outcome === undefined) out.note(`still running after ${options.timeout} s`);
+        if (options.wait === 'decided' && result.status === COMMITTING) return EXIT.OK;
+        if (result.outcome === undefined && result.decision === undefined)
+          out.note(`still running after ${options.timeout} s`);
         return result.outcome?.status === 'COMPLETED' ? EXIT.OK : EXIT.FAILED;
       }),
     );
@@ -78,7 +101,6 @@ export function orderCommand(): Command {
     .argument('<id>', 'order id or workflow id (order-<orderId>)')
     .action(
       action(async ({ out, deps }, id: string) => {
-        const { getOrderView } = operations();
         const view = await out.progress('reading order', () => getOrderView(deps(), orderIdOf(id)));
         out.result(view, () => renderOrderView(view));
       }),

@@ -345,3 +345,59 @@ describe('outbox and stack', () => {
     expect(outbox.json.outboxes.every((o: { error?: string }) => typeof o.error === 'string')).toBe(true);
   });
 });
+
+describe('order place --wait decided', () => {
+  test('TCC: answers COMMITTING (or COMPLETED) at the decision, exit 0; the order ends CONFIRMED', async () => {
+    const run = await dtx([
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[0]}:1`,
+      '--mode',
+      'tcc',
+      '--wait',
+      'decided',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ mode: 'tcc', replayed: false });
+    expect(['COMMITTING', 'COMPLETED']).toContain(run.json.status);
+    expect(run.json.decision.status).toBe(run.json.status);
+    const { orderId } = run.json as { orderId: string };
+    await eventually(async () => {
+      const order = await system
+        .db('order')('orders')
+        .where({ order_id: orderId })
+        .first<{ status: string } | undefined>();
+      return order?.status === 'CONFIRMED' ? order : undefined;
+    }, 'the order CONFIRMED');
+  });
+
+  test('a failure answers with its reason, exit 1 (table)', async () => {
+    const table = await dtx([
+      'order',
+      'place',
+      '--customer',
+      shop.customer,
+      '--item',
+      `${shop.skus[1]}:500`,
+      '--mode',
+      'tcc',
+      '--wait',
+      'decided',
+    ]);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/status\s+COMPENSAT(ING|ED)/);
+    // the tries run in parallel: whichever refuses first is the reason (500 units exceed stock and wallet)
+    expect(table.stdout).toMatch(/reason\s+INSUFFICIENT_(STOCK|FUNDS)/);
+  });
+
+  test('--wait takes outcome or decided only (exit 2)', async () => {
+    const run = await dtx(['order', 'place', '--customer', 'c', '--item', 'SKU:1', '--wait', 'soon']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('outcome');
+  });
+});
