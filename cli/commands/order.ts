@@ -2,10 +2,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WaitFor } from '../../api/operations/orders';
 import { COMMITTING } from '../../workflows/names';
-import { getOrderView, placeAdmittedOrder } from '../../api/operations';
 import type { PlaceOrderResponse } from '../../api/operations/schemas';
 import { collectItem, MODE_CHOICES, orderIdOf, positiveInt, type ItemArg } from '../args';
-import { action } from '../context';
+import { action, operations } from '../context';
 import { EXIT } from '../exit-codes';
 import { formatKeyValues } from '../output';
 import { renderOrderView } from './render';
@@ -67,6 +66,7 @@ export function orderCommand(): Command {
     .option('--idempotency-key <key>', 'the same key and request place the order once')
     .action(
       action(async ({ out, deps }, options: PlaceOptions) => {
+        const { placeAdmittedOrder } = operations();
         const result = await out.progress(
           options.wait === 'decided'
             ? 'placing order and waiting for its decision'
@@ -101,6 +101,7 @@ export function orderCommand(): Command {
     .argument('<id>', 'order id or workflow id (order-<orderId>)')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { getOrderView } = operations();
         const view = await out.progress('reading order', () => getOrderView(deps(), orderIdOf(id)));
         out.result(view, () => renderOrderView(view));
       }),
