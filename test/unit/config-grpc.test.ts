@@ -79,6 +79,6 @@ test('the admin RPCs are the data changes outside transactions', () => {
     order: [],
     inventory: ['UpsertProduct', 'SetStock'],
     coupon: ['IssueCoupon'],
-    payment: ['Credit'],
+    payment: ['Credit', 'ReportResult'],
   });
 });
