@@ -8,7 +8,7 @@ import { loadConfig } from '../../common/config';
 import { runProcess } from '../../common/lifecycle';
 import { startPartOpsServer } from '../../common/ops-server';
 import { installWorkerRuntime } from './runtime';
-import { createOrchestrator, SHUTDOWN_GRACE_MS } from './wiring';
+import { createOrchestrator, SHUTDOWN_GRACE_MS, type Orchestrator } from './wiring';
 
 runProcess(
   'orchestrator',
@@ -16,15 +16,18 @@ runProcess(
     const config = loadConfig();
     // before any connection: the SDK's logs through pino, core's metrics on a private port
     const runtime = await installWorkerRuntime(config);
-    const { worker, close } = await createOrchestrator({ config });
+    // the ops port first: a port already taken fails the start before anything connects
+    const started: { orchestrator?: Orchestrator } = {};
     const ops = await startPartOpsServer(config, 'worker', {
       log,
-      checks: { temporalPoll: () => Promise.resolve(worker.getState() === 'RUNNING') },
+      checks: { temporalPoll: () => Promise.resolve(started.orchestrator?.worker.getState() === 'RUNNING') },
       extraMetrics: runtime.scrapeCore,
-    }).catch(async (err: unknown) => {
-      await close();
+    });
+    started.orchestrator = await createOrchestrator({ config }).catch(async (err: unknown) => {
+      await ops?.close();
       throw err;
     });
+    const { worker, close } = started.orchestrator;
     // resolves after a shutdown (ours, or the SDK's on its own signals) once in-flight tasks are done
     const running = worker.run();
     void running.then(
