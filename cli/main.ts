@@ -1,5 +1,6 @@
 /** The `dtx` CLI: one command group per file in commands/, every operation shared with the HTTP API. */
 import { Command, CommanderError } from 'commander';
+import { breakersCommand } from './commands/breakers';
 import { orderCommand } from './commands/order';
 import { outboxCommand } from './commands/outbox';
 import { replayCommand } from './commands/replay';
@@ -13,7 +14,8 @@ const EXAMPLES = `Examples:
   dtx tx list --status COMPENSATED --mode saga
   dtx tx show order-<orderId>
   dtx replay --query "TxStatus = 'COMPLETED'"
-  dtx outbox dlq redrive --all`;
+  dtx outbox dlq redrive --all
+  dtx breakers`;
 
 /** Builds the program; nothing connects until a command runs. */
 export function buildProgram(): Command {
@@ -26,7 +28,14 @@ export function buildProgram(): Command {
       'after',
       `\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n\nConfiguration comes from the environment (TEMPORAL_ADDRESS, DTX_PG_URL, ...; see the README).`,
     );
-  for (const command of [orderCommand(), txCommand(), replayCommand(), outboxCommand(), stackCommand()]) {
+  for (const command of [
+    orderCommand(),
+    txCommand(),
+    replayCommand(),
+    outboxCommand(),
+    stackCommand(),
+    breakersCommand(),
+  ]) {
     program.addCommand(command);
   }
   // every subcommand exits through the same override and shows the exit codes in its help

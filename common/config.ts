@@ -199,6 +199,11 @@ export interface BreakerConfig {
   minimumCalls: number;
   /** Open → one probe after this long (DTX_BREAKER_COOLDOWN_MS). */
   cooldownMs: number;
+  /**
+   * Ops servers of the workers whose breakers the API consults before it admits an order and `dtx breakers` shows
+   * (DTX_BREAKER_WATCH_URLS; empty with `off`).
+   */
+  watchUrls: string[];
 }
 
 export interface RelayConfig {
@@ -509,6 +514,19 @@ function loadCallsConfig(env: Env): CallsConfig {
   return { deadlineMs, hedgeAfterMs };
 }
 
+/** DTX_BREAKER_WATCH_URLS: comma-separated http(s) URLs, or `off`. */
+function watchUrls(env: Env): string[] {
+  const raw = str(env, 'DTX_BREAKER_WATCH_URLS', 'http://127.0.0.1:9432');
+  if (raw.trim().toLowerCase() === 'off') return [];
+  return raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '')
+    .map((u) =>
+      url({ DTX_BREAKER_WATCH_URLS: u }, 'DTX_BREAKER_WATCH_URLS', u, ['http:', 'https:']).replace(/\/$/, ''),
+    );
+}
+
 function loadBreakerConfig(env: Env): BreakerConfig {
   return {
     enabled: bool(env, 'DTX_BREAKER_ENABLED', true),
@@ -516,6 +534,7 @@ function loadBreakerConfig(env: Env): BreakerConfig {
     windowMs: int(env, 'DTX_BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
     minimumCalls: int(env, 'DTX_BREAKER_MIN_CALLS', 20, 1, 100_000),
     cooldownMs: int(env, 'DTX_BREAKER_COOLDOWN_MS', 5_000, 100, 600_000),
+    watchUrls: watchUrls(env),
   };
 }
 
@@ -878,6 +897,12 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '5000',
         meaning:
           'An open breaker fails calls at once with `CIRCUIT_OPEN (<service>)` for this long, then lets one probe through: an answer closes it, a transient failure opens it again.',
+      },
+      {
+        name: 'DTX_BREAKER_WATCH_URLS',
+        default: 'http://127.0.0.1:9432',
+        meaning:
+          'Ops servers of the workers (`DTX_WORKER_OPS_PORT`), comma-separated: the API reads their breakers (at most every second, in the background) and refuses a new order with `503` (reason `CIRCUIT_OPEN`, naming the service) while a service its forward steps need has its breaker open in every worker that answers; `dtx breakers` shows them. `off`: never.',
       },
     ],
   },

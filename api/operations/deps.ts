@@ -10,6 +10,7 @@ import type { OutboxLag } from '../../outbox/lag';
 import type { TimelineEntry } from '../../timeline/queries';
 import type { IdempotencyRecords } from './idempotency-records';
 import type { InFlightLimit } from './admission';
+import type { BreakerGate } from './degradation';
 
 export interface TemporalAccess {
   client: Client;
@@ -75,6 +76,8 @@ export interface ApiDependencies {
   idempotency: IdempotencyRecords;
   outbox: OutboxAdmin;
   probes: ReadinessProbe[];
+  /** The worker's circuit breakers, consulted before an order is admitted (degradation.ts); absent: not consulted. */
+  breakers?: BreakerGate;
   /** The cap on transactions in flight that new orders are admitted under (admission.ts). */
   inFlight: InFlightLimit;
 }

@@ -209,6 +209,8 @@ export async function placeOrder(
   deps: ApiDependencies,
   request: PlaceOrderRequest,
 ): Promise<PlaceOrderResponse> {
+  // before anything is written: a service the order needs is known down (degradation.ts)
+  await deps.breakers?.admit(request.body);
   const prepared = await prepareStart(deps, request);
   const waitMs = request.waitMs ?? 0;
   if (waitMs > 0 && request.waitFor === 'decided') {

@@ -96,7 +96,14 @@ test('a stopped service: its breaker opens, calls drop to the probe rate, every 
     serviceAddresses: addresses,
     // the default call settings; a shorter window than the default so the test need not wait 10 s for it to slide
     calls: { deadlineMs: 1_000, hedgeAfterMs: 250 },
-    breaker: { enabled: true, failureRate: 0.5, windowMs: 5_000, minimumCalls: 10, cooldownMs: COOLDOWN_MS },
+    breaker: {
+      ...base.breaker,
+      enabled: true,
+      failureRate: 0.5,
+      windowMs: 5_000,
+      minimumCalls: 10,
+      cooldownMs: COOLDOWN_MS,
+    },
   };
   inventoryDb = createDb('inventory', {
     url: config.databases.inventory,

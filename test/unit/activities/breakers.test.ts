@@ -19,6 +19,7 @@ const SETTINGS: BreakerConfig = {
   windowMs: 10_000,
   minimumCalls: 5,
   cooldownMs: 200,
+  watchUrls: [],
 };
 
 function serviceError(code: grpc.status, meta: Record<string, string> = {}): grpc.ServiceError {
