@@ -1,9 +1,12 @@
 /**
  * `npm run bench:saga [-- --clients 1,8,16 --duration 20 --warmup 5 --fail-ratio 0 --coupon-ratio 0 --modes saga,tcc
+ *   --wait true|decided
  *   --floor auto|local|remote|none --profile]`: dtx's order throughput and latency on the RUNNING local system
  * (`npm start`), side by side with the Temporal floor, in one run.
  *
  *  - dtx: N clients in a closed loop, each placing orders through `POST /v1/orders?wait=true` (one item, quantity 1;
+ *    `--wait decided`: `?wait=decided`, the answer at the decision — a TCC order's latency then ends when every try
+ *    succeeded (202 COMMITTING) and its confirms run behind the answer, so the next order of that client overlaps them;
  *    its own customer and product, created through the services' admin RPCs). `--fail-ratio` of the orders come from
  *    a customer without money (payment rejects → compensation), `--coupon-ratio` use a fresh single-use coupon.
  *  - floor: the same clients starting a workflow of as many no-op activities of the same kind (local or remote) and
@@ -45,7 +48,11 @@ interface Options {
   profile: boolean;
   /** Only the floor (e.g. to compare Temporal server settings). */
   floorOnly: boolean;
+  /** What an order's answer waits for: `?wait=true` (the outcome) or `?wait=decided` (the decision). */
+  wait: BenchWait;
 }
+
+type BenchWait = 'true' | 'decided';
 
 /** One finished order (or floor workflow) of a client. */
 interface Sample {
@@ -367,7 +374,7 @@ async function runDtx(
   kind: ActivityKind,
 ): Promise<RunResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 1 });
-  const url = new URL(`${apiBaseUrl(config)}/v1/orders?wait=true`);
+  const url = new URL(`${apiBaseUrl(config)}/v1/orders?wait=${options.wait}`);
   const run = randomBytes(2).toString('hex');
   try {
     const result = await closedLoop(clients, options, async (client, n) => {
@@ -389,6 +396,11 @@ async function runDtx(
         config.api.apiKey,
       );
       const { status, body } = response;
+      if (options.wait === 'decided') {
+        const why = decidedProblem(mode, fail, status, body);
+        if (why) return { ok: false, compensated: false, error: why, workflowId: body.workflowId };
+        return { ok: true, compensated: fail, workflowId: body.workflowId };
+      }
       const outcome = body.outcome?.status;
       const expected = fail ? 'COMPENSATED' : 'COMPLETED';
       if (status !== 200 || outcome !== expected) {
@@ -404,6 +416,25 @@ async function runDtx(
   } finally {
     agent.destroy();
   }
+}
+
+/** What is wrong with a `?wait=decided` answer, or undefined: a success is decided (TCC 202 COMMITTING) or done, a failure undoing. */
+function decidedProblem(
+  mode: TxMode,
+  fail: boolean,
+  status: number,
+  body: { status?: string; error?: { code?: string; message?: string } },
+): string | undefined {
+  const accepted = fail
+    ? ['COMPENSATING', 'COMPENSATED']
+    : mode === 'tcc'
+      ? ['COMMITTING', 'COMPLETED']
+      : ['COMPLETED'];
+  const code = body.status === 'COMMITTING' ? 202 : 200;
+  if (status === code && accepted.includes(body.status ?? '')) return undefined;
+  if (status !== 200 && status !== 202)
+    return `HTTP ${status} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`.trim();
+  return `HTTP ${status} ${body.status ?? 'no status'} (expected ${accepted.join(' or ')})`;
 }
 
 /** Places one saga order and reads the kind of its calls from its history. */
@@ -590,6 +621,11 @@ function parseOptions(argv: string[]): Options {
     .option('--floor <kind>', 'floor activity kind: auto (what dtx uses), local, remote, none', 'auto')
     .option('--profile', "print one order's step-by-step timing from its history (per run)", false)
     .option('--floor-only', 'run only the floor (compare Temporal settings without dtx)', false)
+    .option(
+      '--wait <until>',
+      'what an order waits for: true (?wait=true, the outcome) or decided (?wait=decided, the decision)',
+      'true',
+    )
     .parse(argv);
   const raw = program.opts<{
     clients: string;
@@ -601,6 +637,7 @@ function parseOptions(argv: string[]): Options {
     floor: string;
     profile: boolean;
     floorOnly: boolean;
+    wait: string;
   }>();
   const clients = list(raw.clients).map((c) => {
     const n = Number(c);
@@ -615,6 +652,8 @@ function parseOptions(argv: string[]): Options {
   if (floorKind !== 'auto' && floorKind !== 'local' && floorKind !== 'remote' && floorKind !== 'none')
     throw new Error(`--floor takes auto, local, remote or none, got "${raw.floor}"`);
   if (raw.floorOnly && floorKind === 'none') throw new Error('--floor-only needs a floor (not --floor none)');
+  if (raw.wait !== 'true' && raw.wait !== 'decided')
+    throw new Error(`--wait takes true or decided, got "${raw.wait}"`);
   return {
     clients,
     durationS: raw.duration,
@@ -625,6 +664,7 @@ function parseOptions(argv: string[]): Options {
     floor: floorKind,
     profile: raw.profile,
     floorOnly: raw.floorOnly,
+    wait: raw.wait,
   };
 }
 
@@ -647,7 +687,7 @@ async function main(): Promise<number> {
   const loadBefore = os.loadavg();
   console.log(
     `bench:saga ${tag}: clients ${options.clients.join(',')}, ${options.warmupS}+${options.durationS} s per run, ` +
-      `modes ${options.modes.join(',')}, fail ${options.failRatio}, coupon ${options.couponRatio}; ` +
+      `modes ${options.modes.join(',')}, wait=${options.wait}, fail ${options.failRatio}, coupon ${options.couponRatio}; ` +
       `${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
   );
   if (!cpuAccountingAvailable) console.log('no /proc: CPU per process is not measured');
