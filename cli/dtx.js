@@ -29,11 +29,12 @@ const cli = (name) => (compiled ? path.join(root, 'dist', 'cli', `${name}.js`) :
 // tracing first (cli/telemetry.ts): set up before grpc, pg and kafkajs are required. OTEL_* variables turn it on
 // (common/telemetry.ts); without any it is not even loaded (@opentelemetry/api alone took ~20% of `dtx --help`)
 const tracing = Object.keys(process.env).some((name) => name.startsWith('OTEL_') || name === 'DTX_TRACING');
-if (tracing) require(cli('telemetry'));
+const telemetry = tracing ? require(cli('telemetry')) : undefined;
 const { main } = require(cli('main'));
 
 main(process.argv).then(
-  (code) => process.exit(code),
+  // queued spans are flushed first (bounded: an unreachable collector never holds the command)
+  (code) => (telemetry ? telemetry.shutdownTelemetry() : Promise.resolve()).then(() => process.exit(code)),
   (error) => {
     process.stderr.write(`dtx: ${error && error.message ? error.message : String(error)}\n`);
     process.exit(1);

@@ -148,6 +148,23 @@ export interface Config {
   idempotencyRetentionDays: number;
   /** The outbox relay (workers/outbox-relay.ts). */
   relay: RelayConfig;
+  /**
+   * The local trace viewer (stack component `zipkin`) and the trace links dtx prints. What is exported, and where,
+   * is set by the standard OTEL_* variables only (common/telemetry.ts); DTX_TRACING makes `npm start` set them.
+   */
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** DTX_TRACING: `npm start` (and `dtx stack up`) starts Zipkin and exports every part's spans to it. */
+  enabled: boolean;
+  /** DTX_ZIPKIN_PORT: the local Zipkin's port on 127.0.0.1 (UI and /api/v2/spans). */
+  zipkinPort: number;
+  /**
+   * DTX_TRACE_UI_URL: where a person opens a trace: a URL with `{traceId}` in it, or a Zipkin base URL. Default:
+   * the local Zipkin when DTX_TRACING is on, else none (a Zipkin export endpoint is used when one is set).
+   */
+  uiUrl?: string;
 }
 
 /** Admission of requests to the HTTP API (api/http/rate-limit.ts) and of new orders (api/operations/admission.ts). */
@@ -199,11 +216,6 @@ export interface BreakerConfig {
   minimumCalls: number;
   /** Open → one probe after this long (DTX_BREAKER_COOLDOWN_MS). */
   cooldownMs: number;
-  /**
-   * Ops servers of the workers whose breakers the API consults before it admits an order and `dtx breakers` shows
-   * (DTX_BREAKER_WATCH_URLS; empty with `off`).
-   */
-  watchUrls: string[];
 }
 
 export interface RelayConfig {
@@ -490,6 +502,22 @@ export function loadConfig(env: Env = process.env): Config {
     barrierRetentionDays,
     idempotencyRetentionDays,
     relay: loadRelayConfig(env, databases),
+    tracing: loadTracingConfig(env),
+  };
+}
+
+function loadTracingConfig(env: Env): TracingConfig {
+  const enabled = bool(env, 'DTX_TRACING', false);
+  const zipkinPort = int(env, 'DTX_ZIPKIN_PORT', 9411, 1, 65535);
+  const fallback = enabled ? `http://127.0.0.1:${zipkinPort}` : '';
+  const uiUrl = str(env, 'DTX_TRACE_UI_URL', fallback);
+  return {
+    enabled,
+    zipkinPort,
+    uiUrl:
+      uiUrl === ''
+        ? undefined
+        : url({ DTX_TRACE_UI_URL: uiUrl }, 'DTX_TRACE_UI_URL', uiUrl, ['http:', 'https:']),
   };
 }
 
@@ -514,19 +542,6 @@ function loadCallsConfig(env: Env): CallsConfig {
   return { deadlineMs, hedgeAfterMs };
 }
 
-/** DTX_BREAKER_WATCH_URLS: comma-separated http(s) URLs, or `off`. */
-function watchUrls(env: Env): string[] {
-  const raw = str(env, 'DTX_BREAKER_WATCH_URLS', 'http://127.0.0.1:9432');
-  if (raw.trim().toLowerCase() === 'off') return [];
-  return raw
-    .split(',')
-    .map((u) => u.trim())
-    .filter((u) => u !== '')
-    .map((u) =>
-      url({ DTX_BREAKER_WATCH_URLS: u }, 'DTX_BREAKER_WATCH_URLS', u, ['http:', 'https:']).replace(/\/$/, ''),
-    );
-}
-
 function loadBreakerConfig(env: Env): BreakerConfig {
   return {
     enabled: bool(env, 'DTX_BREAKER_ENABLED', true),
@@ -534,7 +549,6 @@ function loadBreakerConfig(env: Env): BreakerConfig {
     windowMs: int(env, 'DTX_BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
     minimumCalls: int(env, 'DTX_BREAKER_MIN_CALLS', 20, 1, 100_000),
     cooldownMs: int(env, 'DTX_BREAKER_COOLDOWN_MS', 5_000, 100, 600_000),
-    watchUrls: watchUrls(env),
   };
 }
 
@@ -898,12 +912,6 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         meaning:
           'An open breaker fails calls at once with `CIRCUIT_OPEN (<service>)` for this long, then lets one probe through: an answer closes it, a transient failure opens it again.',
       },
-      {
-        name: 'DTX_BREAKER_WATCH_URLS',
-        default: 'http://127.0.0.1:9432',
-        meaning:
-          'Ops servers of the workers (`DTX_WORKER_OPS_PORT`), comma-separated: the API reads their breakers (at most every second, in the background) and refuses a new order with `503` (reason `CIRCUIT_OPEN`, naming the service) while a service its forward steps need has its breaker open in every worker that answers; `dtx breakers` shows them. `off`: never.',
-      },
     ],
   },
   {
@@ -956,6 +964,32 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '7',
         meaning:
           'Days a consumer’s inbox rows are kept: the window in which a redelivered event is recognised.',
+      },
+    ],
+  },
+  {
+    title: 'Tracing (the OTEL_* variables set the export: docs/observability.md)',
+    variables: [
+      {
+        name: 'DTX_TRACING',
+        default: 'false',
+        meaning:
+          '`npm start` (also `npm start -- --tracing`) and `dtx stack up` start the local Zipkin, and `npm start` ' +
+          "exports every part's spans to it (OTEL_TRACES_EXPORTER=zipkin, unless OTEL_* already name an exporter).",
+      },
+      {
+        name: 'DTX_ZIPKIN_PORT',
+        default: '9411',
+        meaning:
+          'Port of the local Zipkin (stack component `zipkin`, bound to 127.0.0.1): its UI and `/api/v2/spans`.',
+      },
+      {
+        name: 'DTX_TRACE_UI_URL',
+        defaultText: 'the local Zipkin when DTX_TRACING is on, else none',
+        meaning:
+          'Where `dtx tx show` and the `npm start` banner link a trace: a URL with `{traceId}` in it (e.g. ' +
+          '`https://jaeger.example/trace/{traceId}`), or a Zipkin base URL. Without it, the origin of ' +
+          'OTEL_EXPORTER_ZIPKIN_ENDPOINT is used when the export goes to Zipkin.',
       },
     ],
   },

@@ -8,6 +8,7 @@
  *   supervisor restarts it.
  */
 import { createLogger, type Logger } from './logger';
+import { shutdownTelemetry } from './telemetry';
 
 /** Stops what `start` started: resolves once everything is drained and closed. */
 export type Stop = () => Promise<void>;
@@ -65,6 +66,7 @@ export function runProcess(
       fail(err, `${name} failed to stop cleanly`);
     }
     log.info(`${name} stopped`);
+    await shutdownTelemetry();
     process.exit(0);
   }
 

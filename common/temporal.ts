@@ -1,7 +1,8 @@
 /** Temporal connection options from the typed config, one place for the worker, the API, the CLI and scripts. */
 import * as fs from 'node:fs';
-import type { TLSConfig } from '@temporalio/client';
+import type { ClientInterceptors, TLSConfig } from '@temporalio/client';
 import type { Config } from './config';
+import { tracingActive } from './telemetry';
 
 /** The options NativeConnection (worker) and Connection (client) share. */
 export interface TemporalConnectionOptions {
@@ -24,4 +25,16 @@ export function temporalConnectionOptions(config: Pick<Config, 'temporal'>): Tem
   }
   if (apiKey) options.apiKey = apiKey;
   return options;
+}
+
+/**
+ * Interceptors of a Temporal Client (API, CLI): OpenTelemetry's when tracing is on (a span per workflow start,
+ * signal, query..., its context passed to the workflow in its headers); none when off.
+ */
+export function temporalClientInterceptors(): ClientInterceptors | undefined {
+  if (!tracingActive()) return undefined;
+  const otel =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+    require('@temporalio/interceptors-opentelemetry/lib/client') as typeof import('@temporalio/interceptors-opentelemetry/lib/client');
+  return { workflow: [new otel.OpenTelemetryWorkflowClientInterceptor()] };
 }

@@ -1,5 +1,6 @@
 /** Writes a domain event into the service's outbox, inside the caller's transaction (docs/design.md, "Outbox and inbox"). */
 import type { Knex } from 'knex';
+import { traceHeaders } from '../common/telemetry';
 
 export const OUTBOX_CHANNEL = 'dtx_outbox';
 
@@ -8,7 +9,10 @@ export interface DomainEvent {
   aggregateId: string;
   eventType: string;
   payload: Record<string, unknown>;
-  /** tx-id, traceparent, ... (strings only: they become Kafka headers). */
+  /**
+   * tx-id, ... (strings only: they become Kafka headers). The trace context of the writing transaction (W3C
+   * `traceparent`, `tracestate`) is added from the active span when tracing is on; the relay continues that trace.
+   */
   headers?: Record<string, string>;
   /**
    * The aggregate row's version after this transaction's change (bumped in the same UPDATE, so taken under the row
@@ -26,7 +30,7 @@ export async function appendEvent(trx: Knex.Transaction, event: DomainEvent): Pr
       aggregate_id: event.aggregateId,
       event_type: event.eventType,
       payload: JSON.stringify(event.payload),
-      headers: JSON.stringify(event.headers ?? {}),
+      headers: JSON.stringify({ ...event.headers, ...traceHeaders() }),
       aggregate_version: event.aggregateVersion ?? 0,
     })
     .returning<{ id: string }[]>('id');

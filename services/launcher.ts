@@ -3,6 +3,8 @@
  * (default all), each on its configured address and database, plus one ops server (DTX_SERVICES_OPS_PORT: /metrics,
  * /healthz, /readyz). SIGINT/SIGTERM/SIGHUP drain in-flight calls and exit.
  */
+// first: tracing is set up before anything it instruments loads
+import './telemetry';
 import { Command, InvalidArgumentError as CliArgumentError } from 'commander';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../common/config';
 import { runProcess } from '../common/lifecycle';

@@ -1,4 +1,4 @@
-/** What every stack component (temporal, kafka, postgres) provides, and the context they run in. */
+/** What every stack component (temporal, kafka, postgres, the optional zipkin) provides, and the context they run in. */
 import * as path from 'node:path';
 import type { Config } from '../common/config';
 import { REPO_ROOT } from '../common/paths';
@@ -6,8 +6,10 @@ import type { Reporter } from './output';
 import type { PortSpec } from './ports';
 import type { PidRecord } from './process';
 
-export const COMPONENT_NAMES = ['postgres', 'kafka', 'temporal'] as const;
+export const COMPONENT_NAMES = ['postgres', 'kafka', 'temporal', 'zipkin'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
+/** Started only when named (or by DTX_TRACING): dtx runs without them. */
+export const OPTIONAL_COMPONENTS: readonly ComponentName[] = ['zipkin'];
 
 /** Directories and settings shared by every component. */
 export interface StackContext {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { loadConfig, type Config } from '../common/config';
 import {
   COMPONENT_NAMES,
+  OPTIONAL_COMPONENTS,
   createContext,
   logFileOf,
   pidFileOf,
@@ -32,8 +33,10 @@ import {
   type PidRecord,
 } from './process';
 import { temporalComponent } from './temporal';
+import { zipkinComponent, zipkinUrl } from './zipkin';
 
-export { COMPONENT_NAMES, type ComponentName } from './component';
+export { COMPONENT_NAMES, OPTIONAL_COMPONENTS, type ComponentName } from './component';
+export { zipkinSpansEndpoint, zipkinUrl } from './zipkin';
 export { StackError } from './errors';
 export { consoleReporter, silentReporter, type Reporter } from './output';
 
@@ -41,6 +44,7 @@ const COMPONENTS: Record<ComponentName, Component> = {
   postgres: postgresComponent,
   kafka: kafkaComponent,
   temporal: temporalComponent,
+  zipkin: zipkinComponent,
 };
 
 export interface StackOptions {
@@ -48,7 +52,10 @@ export interface StackOptions {
   config?: Config;
   /** Progress lines; stdout by default. */
   out?: Reporter;
-  /** Only these components (default: all). */
+  /**
+   * Only these components. Default: all but the optional ones (zipkin), which are included when DTX_TRACING is on
+   * and, for status and logs, when this stack has started them.
+   */
   components?: ComponentName[];
 }
 
@@ -90,8 +97,18 @@ export class StackUpError extends StackError {
 
 function setUp(options: StackOptions): { ctx: StackContext; selected: Component[] } {
   const ctx = createContext(options.config ?? loadConfig(), options.out ?? consoleReporter);
-  const names = options.components ?? [...COMPONENT_NAMES];
+  const names = options.components ?? defaultComponents(ctx);
   return { ctx, selected: names.map((name) => COMPONENTS[name]) };
+}
+
+/** The core components, plus each optional one that DTX_TRACING asks for or that this stack has started. */
+function defaultComponents(ctx: StackContext): ComponentName[] {
+  return COMPONENT_NAMES.filter(
+    (name) =>
+      !OPTIONAL_COMPONENTS.includes(name) ||
+      ctx.config.tracing.enabled ||
+      readPidFile(pidFileOf(ctx, name)) !== undefined,
+  );
 }
 
 /** Polls `probe` until the component answers; fails early if its process exits, or at the timeout. */
@@ -319,6 +336,7 @@ export function stackAddresses(config: Config = loadConfig()): { label: string; 
     { label: 'Temporal gRPC', value: `${config.temporal.address} (namespace ${config.temporal.namespace})` },
     { label: 'Kafka', value: config.kafka.brokers.join(',') },
     { label: 'PostgreSQL', value: redactPassword(config.postgresServerUrl) },
+    ...(config.tracing.enabled ? [{ label: 'Zipkin (traces)', value: `${zipkinUrl(config)}/zipkin/` }] : []),
   ];
 }
 

@@ -2,11 +2,13 @@
  * `npm start` (via start/start.sh): the main job. Stack up (if needed) → migrations → the four services, worker,
  * relay, projector and API as one supervised process tree → first-run seed → banner once everything is ready.
  * Ctrl-C (SIGINT/SIGTERM) stops the parts in order; a second Ctrl-C kills them. The stack keeps running.
- * `npm start -- --raw-logs` shows the parts' JSON log lines as they are.
+ * `npm start -- --raw-logs` shows the parts' JSON log lines as they are. `npm start -- --tracing` (or DTX_TRACING=1)
+ * also starts Zipkin and has every part export its spans to it (start/tracing.ts).
  */
 import { ConfigError, loadConfig } from '../common/config';
 import { REPO_ROOT } from '../common/paths';
 import { bannerLines } from './banner';
+import { exportToLocalZipkin } from './tracing';
 import { compactLine } from './log-lines';
 import { dtxParts, PART_GROUPS } from './parts';
 import { assertPartAddressesFree, ensureStack, migrateAll, seedOnFirstRun, StartError } from './prepare';
@@ -24,7 +26,10 @@ const SIGNAL_DEBOUNCE_MS = 1_500;
 const LAST_LINES_SHOWN = 6;
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--tracing')) process.env.DTX_TRACING = '1';
   const config = loadConfig();
+  // the parts inherit this environment: the OTEL_* variables for the local Zipkin (stack up starts it)
+  const tracing = config.tracing.enabled ? exportToLocalZipkin(config, process.env) : undefined;
   const colour = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
   const { parts, close: closeProbes } = dtxParts(config);
   const supervisor = new Supervisor({
@@ -77,6 +82,7 @@ async function main(): Promise<number> {
 
   await assertPartAddressesFree(config);
   await ensureStack(config, { line: (scope, text) => supervisor.report(`${scope}: ${text}`) });
+  if (tracing) report(`tracing: ${tracing}`);
   await migrateAll(config, report);
 
   const all = [...PART_GROUPS.services, ...PART_GROUPS.workers, ...PART_GROUPS.api];

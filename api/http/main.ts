@@ -1,4 +1,6 @@
 /** The API process: `npm run api`. Listens on DTX_API_HOST:DTX_API_PORT, shuts down cleanly on a signal. */
+// first: tracing is set up before anything it instruments loads
+import './telemetry';
 import { loadConfig } from '../../common/config';
 import { runProcess } from '../../common/lifecycle';
 import { buildApp } from './server';

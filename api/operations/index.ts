@@ -16,3 +16,4 @@ export {
 export { outboxStatus, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './outbox';
 export { readiness } from './health';
 export { placeAdmittedOrder } from './admission';
+export { getOrderTrace, type OrderTrace } from './trace';

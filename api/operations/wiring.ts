@@ -10,7 +10,7 @@ import { DATABASE_NAMES, loadConfig, type Config, type DatabaseName } from '../.
 import { createDb, type Knex } from '../../common/db';
 import { migrateDatabase } from '../../common/migrate';
 import { createKafka } from '../../common/kafka';
-import { temporalConnectionOptions } from '../../common/temporal';
+import { temporalConnectionOptions, temporalClientInterceptors } from '../../common/temporal';
 import type { Order } from '../../proto/gen/dtx/v1/Order';
 import { workflowStartOptions } from '../../workflows/start-options';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../../workflows/names';
@@ -31,10 +31,7 @@ import type {
   TimelineReader,
   TransactionStarter,
 } from './deps';
-import { breakerGate } from './degradation';
 
-/** How old the snapshot of the worker's breakers may get before an order refreshes it (in the background). */
-const BREAKER_REFRESH_MS = 1_000;
 /** Attempts of one Temporal call when the server does not answer (UNAVAILABLE and other retryable codes). */
 const TEMPORAL_CALL_ATTEMPTS = 5;
 /** How long one order-service read may take. */
@@ -109,7 +106,11 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
       makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: TEMPORAL_CALL_ATTEMPTS })),
     ],
   });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    interceptors: temporalClientInterceptors(),
+  });
 
   let serviceClients: ServiceClients | undefined;
   const clients = () => (serviceClients ??= createServiceClients(config.serviceAddresses));
@@ -196,7 +197,6 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     idempotency,
     outbox,
     probes,
-    breakers: breakerGate(config.breaker.watchUrls, { refreshMs: BREAKER_REFRESH_MS, retryAfterSeconds: 5 }),
     async close() {
       serviceClients?.close();
       if (outboxDatabases) await closeOutboxDatabases(outboxDatabases);

@@ -1,10 +1,11 @@
 /**
- * `dtx stack up|down|status|logs [component...]`: the local PostgreSQL, Kafka and Temporal (the stack library).
+ * `dtx stack up|down|status|logs [component...]`: the local PostgreSQL, Kafka and Temporal, and the optional Zipkin
+ * trace viewer (the stack library).
  * `npm run stack -- <command>` runs this too.
  */
 import { Argument, Command } from 'commander';
 import type { ComponentName, ComponentStatus, Reporter } from '../../stack';
-import { COMPONENT_NAMES } from '../../stack/component';
+import { COMPONENT_NAMES, OPTIONAL_COMPONENTS } from '../../stack/component';
 import { silentReporter } from '../../stack/output';
 import { killActiveCommands } from '../../stack/process';
 import { wholeNumber } from '../args';
@@ -19,7 +20,11 @@ function reporter(json: boolean): Reporter {
 }
 
 function componentsArgument(): Argument {
-  return new Argument('[components...]', `only these (default: all)`).choices(COMPONENT_NAMES);
+  return new Argument(
+    '[components...]',
+    `only these (default: all but ${OPTIONAL_COMPONENTS.join(', ')}, which runs when named, with DTX_TRACING=1, ` +
+      'or, for status/logs/down, once started)',
+  ).choices(COMPONENT_NAMES);
 }
 
 /** undefined (every component) when none is named. */
@@ -69,7 +74,7 @@ export function renderStatus(components: ComponentStatus[]): string {
 
 export function stackCommand(): Command {
   const stack = new Command('stack').description(
-    `the local stack: PostgreSQL, Kafka, Temporal dev server (components: ${COMPONENT_NAMES.join(', ')})`,
+    `the local stack: PostgreSQL, Kafka, Temporal dev server, optional Zipkin (components: ${COMPONENT_NAMES.join(', ')})`,
   );
 
   stack

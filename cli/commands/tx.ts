@@ -1,10 +1,17 @@
 /** `dtx tx list|show|cancel|retry`. */
 import { Command, Option } from 'commander';
-import { RETRY_DESCRIPTION } from '../../api/operations/retry-description';
+import {
+  cancelTransaction,
+  getOrderTrace,
+  getOrderView,
+  listTransactions,
+  RETRY_DESCRIPTION,
+  retryTransaction,
+} from '../../api/operations';
 import type { TransactionSummary } from '../../api/operations/schemas';
 import type { TxMode, TxStatus } from '../../workflows/names';
 import { MODE_CHOICES, orderIdOf, positiveInt, STATUS_CHOICES, workflowIdOf } from '../args';
-import { action, operations } from '../context';
+import { action } from '../context';
 import { formatKeyValues, formatTable } from '../output';
 import { renderOrderView } from './render';
 
@@ -41,7 +48,6 @@ export function txCommand(): Command {
     .option('--page-token <token>', 'the next page, as printed by the previous one')
     .action(
       action(async ({ out, deps }, options: ListOptions) => {
-        const { listTransactions } = operations();
         const page = await out.progress('listing transactions', () =>
           listTransactions(deps(), {
             status: options.status,
@@ -59,10 +65,21 @@ export function txCommand(): Command {
     .description("a transaction's state, steps, order record and event timeline")
     .argument('<id>', 'workflow id (order-<orderId>) or order id')
     .action(
-      action(async ({ out, deps }, id: string) => {
-        const { getOrderView } = operations();
+      action(async ({ out, deps, config }, id: string) => {
         const view = await out.progress('reading transaction', () => getOrderView(deps(), orderIdOf(id)));
-        out.result(view, () => renderOrderView(view));
+        // the order's trace (placed with tracing on): its id, and its link when a viewer is known; best effort
+        const trace = await getOrderTrace(deps(), orderIdOf(id), config()).catch(() => undefined);
+        if (trace === undefined) {
+          out.result(view, () => renderOrderView(view));
+          return;
+        }
+        out.result({ ...view, trace }, () =>
+          [
+            renderOrderView(view),
+            '',
+            `trace: ${trace.url ?? `${trace.traceId} (set DTX_TRACE_UI_URL for a link)`}`,
+          ].join('\n'),
+        );
       }),
     );
 
@@ -71,7 +88,6 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
-        const { cancelTransaction } = operations();
         const result = await out.progress('cancelling', () => cancelTransaction(deps(), workflowIdOf(id)));
         out.result(result, () =>
           formatKeyValues([
@@ -89,7 +105,6 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
-        const { retryTransaction } = operations();
         const result = await out.progress('resetting the workflow', () =>
           retryTransaction(deps(), workflowIdOf(id)),
         );

@@ -22,7 +22,6 @@ export { describeGrpcError, type GrpcErrorDescription } from './errors';
 /** Metadata keys the services read: logs and event headers, and the admin token (also `authorization: Bearer`). */
 export const CALL_METADATA = {
   txId: 'dtx-tx-id',
-  traceparent: 'traceparent',
   adminToken: 'x-dtx-admin-token',
 } as const;
 
@@ -137,8 +136,6 @@ export interface CallOptions {
   deadlineMs?: number;
   /** Sent as `dtx-tx-id` metadata (logs); mutating requests carry it in `branch` anyway. */
   txId?: string;
-  /** W3C traceparent, copied into the event headers of the change. */
-  traceparent?: string;
   /** Extra metadata. */
   metadata?: grpc.Metadata | Record<string, string>;
   /** Cancels the call when aborted (e.g. a Temporal activity's cancellationSignal); it then rejects with CANCELLED. */
@@ -151,7 +148,6 @@ function buildMetadata(options: CallOptions): grpc.Metadata {
     for (const [key, value] of Object.entries(options.metadata)) metadata.set(key, value);
   }
   if (options.txId) metadata.set(CALL_METADATA.txId, options.txId);
-  if (options.traceparent) metadata.set(CALL_METADATA.traceparent, options.traceparent);
   return metadata;
 }
 

@@ -27,7 +27,10 @@ export interface CallContext {
   log: Logger;
   method: string;
   txId?: string;
-  /** Headers for the events the call writes: `tx-id`, and `traceparent` when the caller sent one. */
+  /**
+   * Headers for the events the call writes: `tx-id`. The trace context (`traceparent`) is added by the outbox writer
+   * from the active span (the gRPC instrumentation continues the caller's trace; common/telemetry.ts).
+   */
   eventHeaders: Record<string, string>;
 }
 
@@ -131,7 +134,6 @@ function wrapHandler(
       recordCall(service, method, grpc.status[code], (performance.now() - startedPrecise) / 1000);
     const request = call.request as { branch?: { txId?: string; branchId?: string } | null };
     const txId = request.branch?.txId || metadataString(call.metadata, CALL_METADATA.txId);
-    const traceparent = metadataString(call.metadata, CALL_METADATA.traceparent);
     const log = base.child({
       method,
       ...(txId ? { tx_id: txId } : {}),
@@ -139,7 +141,6 @@ function wrapHandler(
     });
     const eventHeaders: Record<string, string> = {
       ...(txId ? { 'tx-id': txId } : {}),
-      ...(traceparent ? { traceparent } : {}),
     };
 
     const run = async (): Promise<unknown> => {

@@ -4,6 +4,8 @@
  * (shutdownGraceTime), then exit. Its ops server (DTX_WORKER_OPS_PORT): /metrics (prom-client's registry and the
  * Temporal SDK core's metrics), /healthz, /readyz (the worker polls: state RUNNING).
  */
+// first: tracing is set up before anything it instruments loads
+import './telemetry';
 import { loadConfig } from '../../common/config';
 import { runProcess } from '../../common/lifecycle';
 import { startPartOpsServer } from '../../common/ops-server';

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../common/logger';
 import { temporalConnectionOptions } from '../../common/temporal';
 import { createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { TASK_QUEUE } from '../../workflows/names';
+import { workerTracing } from './tracing';
 
 /** Workflow interceptor modules of every dtx worker: the transaction metrics (workflows/metrics.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../../workflows/metrics')];
@@ -68,8 +69,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     ...options.activityOptions,
     breakers,
   };
+  // tracing on: its interceptors and workflow-span sink; the workflow code is bundled at start then (a prebuilt
+  // bundle has only WORKFLOW_INTERCEPTOR_MODULES, so tracing costs nothing when off)
+  const tracing = workerTracing();
   // a bundle passed in (tests) or prebuilt by `npm run build` has the interceptor modules built in
-  const bundle = options.workerOptions?.workflowBundle ?? prebuiltWorkflowBundle();
+  const bundle = tracing ? undefined : (options.workerOptions?.workflowBundle ?? prebuiltWorkflowBundle());
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -88,10 +92,16 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
             ...options.workerOptions?.interceptors,
             workflowModules: [
               ...WORKFLOW_INTERCEPTOR_MODULES,
+              ...(tracing?.workflowModules ?? []),
               ...(options.workerOptions?.interceptors?.workflowModules ?? []),
+            ],
+            activity: [
+              ...(tracing?.activity ?? []),
+              ...(options.workerOptions?.interceptors?.activity ?? []),
             ],
           },
         }),
+    ...(tracing ? { sinks: { ...options.workerOptions?.sinks, ...tracing.sinks } } : {}),
   });
   return {
     worker,

@@ -2,6 +2,8 @@
  * Entry point of the order timeline projector (`npm run projector`): runs until a signal. Its ops server
  * (DTX_PROJECTOR_OPS_PORT): /metrics, /healthz, /readyz (the consumer runs in its group, the database answers).
  */
+// first: tracing is set up before anything it instruments loads
+import './telemetry';
 import { loadConfig } from '../../common/config';
 import { runProcess } from '../../common/lifecycle';
 import { startPartOpsServer } from '../../common/ops-server';

@@ -2,6 +2,8 @@
  * Entry point of the outbox relay process (`npm run relay`): drains the service outboxes to Kafka until a signal.
  * Its ops server (DTX_RELAY_OPS_PORT): /metrics, /healthz, /readyz (Kafka answers, every outbox database answers).
  */
+// first: tracing is set up before anything it instruments loads
+import './telemetry';
 import { loadConfig } from '../../common/config';
 import { runProcess } from '../../common/lifecycle';
 import { startPartOpsServer } from '../../common/ops-server';

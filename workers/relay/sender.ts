@@ -16,6 +16,7 @@ import type { Logger } from '../../common/logger';
 import { classifySendError, describeError } from './errors';
 import { groupByAggregate, toTopicMessages } from '../../outbox/messages';
 import type { OutboxRow } from '../../outbox/types';
+import { startSendSpans } from './tracing';
 
 export interface RejectedAggregate {
   /** The aggregate's first row: it takes the attempt and the error. */
@@ -97,17 +98,18 @@ export class OutboxSender {
   private async trySend(
     rows: OutboxRow[],
   ): Promise<{ ok: true } | { ok: false; kind: 'rejected' | 'unavailable'; error: string }> {
+    const topicMessages = toTopicMessages(rows, this.options.namePrefix);
+    const endSpans = startSendSpans(topicMessages);
     try {
       const producer = await this.connected();
-      await producer.sendBatch({
-        topicMessages: toTopicMessages(rows, this.options.namePrefix),
-        acks: -1,
-        compression: this.options.compression,
-      });
+      await producer.sendBatch({ topicMessages, acks: -1, compression: this.options.compression });
+      endSpans?.();
       return { ok: true };
     } catch (error) {
+      const described = describeError(error);
+      endSpans?.(described);
       await this.discardProducer();
-      return { ok: false, kind: classifySendError(error), error: describeError(error) };
+      return { ok: false, kind: classifySendError(error), error: described };
     }
   }
 
