@@ -47,6 +47,8 @@ interface Options {
   concurrency: number;
   callDeadlineMs?: number;
   tryTimeoutMs?: number;
+  /** Override of the retry tuning's first backoff (what-if runs). */
+  initialIntervalMs?: number;
 }
 
 interface ModeResult {
@@ -109,6 +111,9 @@ async function runMode(
         items: [{ sku, quantity: 1 }],
         couponCode,
         ...(mode === 'tcc' ? { tryTimeoutMs: options.tryTimeoutMs ?? config.tccTryTimeoutMs } : {}),
+        ...(options.initialIntervalMs !== undefined
+          ? { retry: { initialIntervalMs: options.initialIntervalMs } }
+          : {}),
       });
     }
 
@@ -190,6 +195,7 @@ async function main(): Promise<void> {
     .option('--concurrency <n>', 'orders in flight', '8')
     .option('--call-deadline-ms <n>', 'override of the activities’ per-call deadline')
     .option('--try-timeout-ms <n>', 'TCC try deadline (default DTX_TCC_TRY_TIMEOUT_MS)')
+    .option('--initial-interval-ms <n>', 'first retry backoff of the orders (default: the workflows’ 1000)')
     .parse();
   const raw = program.opts<Record<string, string | undefined>>();
   const options: Options = {
@@ -200,6 +206,7 @@ async function main(): Promise<void> {
     concurrency: Number(raw.concurrency),
     callDeadlineMs: raw.callDeadlineMs === undefined ? undefined : Number(raw.callDeadlineMs),
     tryTimeoutMs: raw.tryTimeoutMs === undefined ? undefined : Number(raw.tryTimeoutMs),
+    initialIntervalMs: raw.initialIntervalMs === undefined ? undefined : Number(raw.initialIntervalMs),
   };
 
   const base = loadConfig();

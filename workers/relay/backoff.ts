@@ -1,8 +1,10 @@
-/** Capped exponential backoff with jitter, for failed rows and for the relay's own waits. */
+/** Capped exponential backoff with full jitter, for failed rows and for the relay's own waits. */
 
 /**
  * Delay before attempt `attempt + 1` after `attempt` failures (1-based): base * 2^(attempt-1), capped at `maxMs`,
- * then "equal jitter" (a random point in the upper half) so relays and rows do not retry in lockstep.
+ * then FULL jitter — a uniformly random point in [0, capped] (docs/design.md, "Retries and jitter"): relays, lanes and
+ * rows that failed together (a Kafka or database outage) come back spread over the whole interval instead of in
+ * waves at its upper half. At least 1 ms.
  */
 export function retryDelayMs(
   attempt: number,
@@ -11,5 +13,5 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number {
   const capped = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(attempt, 1) - 1, 40));
-  return Math.round(capped / 2 + (random() * capped) / 2);
+  return Math.max(1, Math.round(random() * capped));
 }

@@ -31,15 +31,20 @@ function row(overrides: Partial<OutboxRow> = {}): OutboxRow {
 }
 
 describe('retryDelayMs', () => {
-  test('doubles per attempt within [half, full] of the capped delay', () => {
-    expect(retryDelayMs(1, 100, 10_000, () => 0)).toBe(50);
+  test('doubles per attempt; full jitter: anywhere in [1 ms, the capped delay]', () => {
+    expect(retryDelayMs(1, 100, 10_000, () => 0)).toBe(1);
     expect(retryDelayMs(1, 100, 10_000, () => 1)).toBe(100);
     expect(retryDelayMs(4, 100, 10_000, () => 1)).toBe(800);
-    expect(retryDelayMs(4, 100, 10_000, () => 0)).toBe(400);
+    expect(retryDelayMs(4, 100, 10_000, () => 0.5)).toBe(400);
   });
   test('is capped', () => {
     expect(retryDelayMs(50, 100, 10_000, () => 1)).toBe(10_000);
-    expect(retryDelayMs(1000, 100, 10_000, () => 0.5)).toBe(7500);
+    expect(retryDelayMs(1000, 100, 10_000, () => 0.5)).toBe(5000);
+  });
+  test('rows that failed together retry spread out, not at once', () => {
+    const delays = Array.from({ length: 200 }, () => retryDelayMs(3, 500, 60_000));
+    expect(new Set(delays.map((d) => Math.floor(d / 200))).size).toBeGreaterThanOrEqual(9); // 10 buckets in [0, 2 s]
+    expect(Math.min(...delays)).toBeLessThan(500);
   });
 });
 
