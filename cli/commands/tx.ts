@@ -1,17 +1,10 @@
 /** `dtx tx list|show|cancel|retry`. */
 import { Command, Option } from 'commander';
-import {
-  cancelTransaction,
-  getOrderTrace,
-  getOrderView,
-  listTransactions,
-  RETRY_DESCRIPTION,
-  retryTransaction,
-} from '../../api/operations';
+import { RETRY_DESCRIPTION } from '../../api/operations/retry-description';
 import type { TransactionSummary } from '../../api/operations/schemas';
 import type { TxMode, TxStatus } from '../../workflows/names';
 import { MODE_CHOICES, orderIdOf, positiveInt, STATUS_CHOICES, workflowIdOf } from '../args';
-import { action } from '../context';
+import { action, operations } from '../context';
 import { formatKeyValues, formatTable } from '../output';
 import { renderOrderView } from './render';
 
@@ -48,6 +41,7 @@ export function txCommand(): Command {
     .option('--page-token <token>', 'the next page, as printed by the previous one')
     .action(
       action(async ({ out, deps }, options: ListOptions) => {
+        const { listTransactions } = operations();
         const page = await out.progress('listing transactions', () =>
           listTransactions(deps(), {
             status: options.status,
@@ -66,6 +60,7 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id (order-<orderId>) or order id')
     .action(
       action(async ({ out, deps, config }, id: string) => {
+        const { getOrderView, getOrderTrace } = operations();
         const view = await out.progress('reading transaction', () => getOrderView(deps(), orderIdOf(id)));
         // the order's trace (placed with tracing on): its id, and its link when a viewer is known; best effort
         const trace = await getOrderTrace(deps(), orderIdOf(id), config()).catch(() => undefined);
@@ -88,6 +83,7 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { cancelTransaction } = operations();
         const result = await out.progress('cancelling', () => cancelTransaction(deps(), workflowIdOf(id)));
         out.result(result, () =>
           formatKeyValues([
@@ -105,6 +101,7 @@ export function txCommand(): Command {
     .argument('<id>', 'workflow id or order id')
     .action(
       action(async ({ out, deps }, id: string) => {
+        const { retryTransaction } = operations();
         const result = await out.progress('resetting the workflow', () =>
           retryTransaction(deps(), workflowIdOf(id)),
         );
