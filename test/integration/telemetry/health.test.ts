@@ -159,6 +159,8 @@ describe('relay process: health and metrics', () => {
       async () => (await sent()) - before.value('dtx_relay_sent_total') === 10,
       '10 rows sent',
     );
+    // counted at the ack; the gauge reads the outbox, where the mark-sent (overlapped with the next round) follows
+    await eventually(async () => (await pending()) === 0, 'the 10 rows marked sent');
     const after = await scrape(base);
     expect(after.value('dtx_relay_sent_total', { database: scratch.name })).toBe(10);
     expect(after.value('dtx_relay_commit_to_ack_seconds_count', { database: scratch.name })).toBe(10);
