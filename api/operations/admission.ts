@@ -17,7 +17,7 @@
 import { Counter, Gauge, register } from 'prom-client';
 import type { ApiDependencies } from './deps';
 import { DtxError, tooManyRequests } from './errors';
-import { placeOrder, type PlaceOrderRequest } from './orders';
+import { placeOrder, validateOrderRequest, type PlaceOrderRequest } from './orders';
 import type { PlaceOrderResponse } from './schemas';
 
 export interface InFlightSettings {
@@ -175,6 +175,8 @@ export function placeAdmittedOrder(
   deps: ApiDependencies,
   request: PlaceOrderRequest,
 ): Promise<PlaceOrderResponse> {
+  // a bad request is a 400 whatever the load (and never takes a slot)
+  validateOrderRequest(request.body);
   return admitOrder(deps.inFlight, () => placeOrder(deps, request));
 }
 

@@ -49,7 +49,7 @@ describe('loadConfig defaults (an empty env = the local stack)', () => {
       coupon: '127.0.0.1:50053',
       payment: '127.0.0.1:50054',
     });
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 8080, apiKey: undefined });
+    expect(config.api).toMatchObject({ host: '127.0.0.1', port: 8080, apiKey: undefined });
   });
 
   it('keeps tools in ~/.cache/dtx and runtime data in .dtx/ of the checkout', () => {
