@@ -29,7 +29,8 @@ export interface BreakerGate {
   report(): Promise<BreakerReport[]>;
 }
 
-const FETCH_TIMEOUT_MS = 500;
+/** How long the API waits for a worker's /metrics (in the background, but the first admission waits for it). */
+const FETCH_TIMEOUT_MS = 1_000;
 
 /** The services an order's forward steps call: order, inventory (quote and stock), payment; coupon with a coupon. */
 export function forwardServices(body: unknown): ServiceName[] {
@@ -53,11 +54,12 @@ export function openServices(reports: BreakerReport[]): ServiceName[] {
 export async function readBreakers(
   urls: readonly string[],
   fetchStates: typeof fetchBreakerStates = fetchBreakerStates,
+  timeoutMs = FETCH_TIMEOUT_MS,
 ): Promise<BreakerReport[]> {
   return Promise.all(
     urls.map(async (url): Promise<BreakerReport> => {
       try {
-        return { url, states: await fetchStates(url, FETCH_TIMEOUT_MS) };
+        return { url, states: await fetchStates(url, timeoutMs) };
       } catch (error) {
         return { url, error: error instanceof Error ? error.message : String(error) };
       }

@@ -6,6 +6,9 @@ import { unavailable } from '../../api/operations/errors';
 import { action } from '../context';
 import { formatTable } from '../output';
 
+/** A person asking can wait longer than an order being admitted. */
+const CLI_TIMEOUT_MS = 5_000;
+
 export function breakersCommand(): Command {
   return new Command('breakers')
     .description(
@@ -16,7 +19,9 @@ export function breakersCommand(): Command {
         const urls = config().breaker.watchUrls;
         if (urls.length === 0)
           throw unavailable('DTX_BREAKER_WATCH_URLS is off: no worker ops server to read the breakers from');
-        const reports = await out.progress('reading the workers’ breakers', () => readBreakers(urls));
+        const reports = await out.progress('reading the workers’ breakers', () =>
+          readBreakers(urls, undefined, CLI_TIMEOUT_MS),
+        );
         if (reports.every((r) => r.error !== undefined))
           throw unavailable(
             `no worker answered on ${urls.join(', ')} (${reports[0]?.error ?? ''}); is the worker running with its ops server (DTX_WORKER_OPS_PORT)?`,
