@@ -170,6 +170,12 @@ export const temporalComponent: Component = {
       // process): a 20 ms retry backoff really is 20 ms, a short timer no longer costs an order a second.
       '--dynamic-config-value',
       'history.timerProcessorMaxTimeShift="10ms"',
+      // POST /v1/orders?wait=decided is one Update-with-Start (ExecuteMultiOperation + a workflow update): both are on
+      // by default in this CLI's server (1.29), set here so the API does not depend on that default.
+      '--dynamic-config-value',
+      'frontend.enableUpdateWorkflowExecution=true',
+      '--dynamic-config-value',
+      'frontend.enableExecuteMultiOperation=true',
       ...searchAttributeArgs,
       '--log-level',
       'warn',
