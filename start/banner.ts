@@ -1,6 +1,7 @@
 /** The banner `npm start` prints once everything is ready: where things are and what to paste first. */
 import type { Config } from '../common/config';
 import { tableLines } from '../common/table';
+import { zipkinUrl } from '../stack/zipkin';
 import { apiBaseUrl } from './parts';
 import { SEED_COUPONS, SEED_WALLETS } from '../demo/seed-data';
 
@@ -13,7 +14,8 @@ export const EXAMPLE_ORDER = {
   ],
 } as const;
 
-export function bannerLines(config: Config, partNames: string[]): string[] {
+/** `demoTrace`: with tracing on, the link of the demo order's trace (start/tracing.ts). */
+export function bannerLines(config: Config, partNames: string[], demoTrace?: string): string[] {
   const api = apiBaseUrl(config);
   const body = JSON.stringify({
     customerId: EXAMPLE_ORDER.customerId,
@@ -38,6 +40,10 @@ export function bannerLines(config: Config, partNames: string[]): string[] {
           'Temporal UI',
           `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
         ],
+        ...(config.tracing.enabled
+          ? [['Traces (Zipkin)', `${zipkinUrl(config)}/zipkin/`] as [string, string]]
+          : []),
+        ...(demoTrace ? [['Demo order trace', demoTrace] as [string, string]] : []),
       ],
       { indent: '  ' },
     ),

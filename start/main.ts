@@ -8,7 +8,7 @@
 import { ConfigError, loadConfig } from '../common/config';
 import { REPO_ROOT } from '../common/paths';
 import { bannerLines } from './banner';
-import { exportToLocalZipkin } from './tracing';
+import { exportToLocalZipkin, placeDemoOrder } from './tracing';
 import { compactLine } from './log-lines';
 import { dtxParts, PART_GROUPS } from './parts';
 import { assertPartAddressesFree, ensureStack, migrateAll, seedOnFirstRun, StartError } from './prepare';
@@ -103,7 +103,9 @@ async function main(): Promise<number> {
     }
     return finish(1);
   }
-  if (firstSignalAt === 0) process.stdout.write(`${bannerLines(config, all).join('\n')}\n`);
+  // with tracing: one demo order, so the banner has a trace to open
+  const demoTrace = tracing && firstSignalAt === 0 ? await placeDemoOrder(config, report) : undefined;
+  if (firstSignalAt === 0) process.stdout.write(`${bannerLines(config, all, demoTrace).join('\n')}\n`);
   await stopped;
   return finish(0);
 }

@@ -20,7 +20,7 @@ export interface OrderTrace {
 
 /** The order's trace, or undefined when its workflow carries none (placed with tracing off) or does not exist. */
 export async function getOrderTrace(
-  deps: ApiDependencies,
+  deps: Pick<ApiDependencies, 'temporal'>,
   orderId: string,
   config: Pick<Config, 'tracing'>,
 ): Promise<OrderTrace | undefined> {
