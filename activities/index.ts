@@ -37,7 +37,7 @@ export interface ActivityOptions {
   breakers?: ServiceBreakers;
 }
 
-export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = { callDeadlineMs: 1_000, hedgeAfterMs: 250 };
+export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = { callDeadlineMs: 2_000, hedgeAfterMs: 250 };
 
 /** Builds every order activity over the given clients. */
 export function createActivities(

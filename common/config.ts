@@ -216,6 +216,11 @@ export interface BreakerConfig {
   minimumCalls: number;
   /** Open → one probe after this long (DTX_BREAKER_COOLDOWN_MS). */
   cooldownMs: number;
+  /**
+   * Ops servers of the workers whose breakers the API consults before it admits an order and `dtx breakers` shows
+   * (DTX_BREAKER_WATCH_URLS; empty with `off`).
+   */
+  watchUrls: string[];
 }
 
 export interface RelayConfig {
@@ -532,7 +537,7 @@ function fraction(env: Env, name: string, fallback: number): number {
 }
 
 function loadCallsConfig(env: Env): CallsConfig {
-  const deadlineMs = int(env, 'DTX_CALL_DEADLINE_MS', 1_000, 50, 60_000);
+  const deadlineMs = int(env, 'DTX_CALL_DEADLINE_MS', 2_000, 50, 60_000);
   const hedgeAfterMs = int(env, 'DTX_CALL_HEDGE_AFTER_MS', 250, 0, 60_000);
   if (hedgeAfterMs >= deadlineMs)
     throw new ConfigError(
@@ -542,6 +547,19 @@ function loadCallsConfig(env: Env): CallsConfig {
   return { deadlineMs, hedgeAfterMs };
 }
 
+/** DTX_BREAKER_WATCH_URLS: comma-separated http(s) URLs, or `off`. */
+function watchUrls(env: Env): string[] {
+  const raw = str(env, 'DTX_BREAKER_WATCH_URLS', 'http://127.0.0.1:9432');
+  if (raw.trim().toLowerCase() === 'off') return [];
+  return raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '')
+    .map((u) =>
+      url({ DTX_BREAKER_WATCH_URLS: u }, 'DTX_BREAKER_WATCH_URLS', u, ['http:', 'https:']).replace(/\/$/, ''),
+    );
+}
+
 function loadBreakerConfig(env: Env): BreakerConfig {
   return {
     enabled: bool(env, 'DTX_BREAKER_ENABLED', true),
@@ -549,6 +567,7 @@ function loadBreakerConfig(env: Env): BreakerConfig {
     windowMs: int(env, 'DTX_BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
     minimumCalls: int(env, 'DTX_BREAKER_MIN_CALLS', 20, 1, 100_000),
     cooldownMs: int(env, 'DTX_BREAKER_COOLDOWN_MS', 5_000, 100, 600_000),
+    watchUrls: watchUrls(env),
   };
 }
 
@@ -875,7 +894,7 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
     variables: [
       {
         name: 'DTX_CALL_DEADLINE_MS',
-        default: '1000',
+        default: '2000',
         meaning:
           'Deadline of one attempt of a worker’s gRPC call (50-60000). The calls take milliseconds; a lost answer costs this much, then the workflow retries (with jitter) within the step’s budget.',
       },
@@ -911,6 +930,12 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         default: '5000',
         meaning:
           'An open breaker fails calls at once with `CIRCUIT_OPEN (<service>)` for this long, then lets one probe through: an answer closes it, a transient failure opens it again.',
+      },
+      {
+        name: 'DTX_BREAKER_WATCH_URLS',
+        default: 'http://127.0.0.1:9432',
+        meaning:
+          'Ops servers of the workers (`DTX_WORKER_OPS_PORT`), comma-separated: the API reads their breakers (at most every second, in the background) and refuses a new order with `503` (reason `CIRCUIT_OPEN`, naming the service) while a service its forward steps need has its breaker open in every worker that answers; `dtx breakers` shows them. `off`: never.',
       },
     ],
   },

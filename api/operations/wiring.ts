@@ -31,7 +31,10 @@ import type {
   TimelineReader,
   TransactionStarter,
 } from './deps';
+import { breakerGate } from './degradation';
 
+/** How old the snapshot of the worker's breakers may get before an order refreshes it (in the background). */
+const BREAKER_REFRESH_MS = 1_000;
 /** Attempts of one Temporal call when the server does not answer (UNAVAILABLE and other retryable codes). */
 const TEMPORAL_CALL_ATTEMPTS = 5;
 /** How long one order-service read may take. */
@@ -197,6 +200,7 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     idempotency,
     outbox,
     probes,
+    breakers: breakerGate(config.breaker.watchUrls, { refreshMs: BREAKER_REFRESH_MS, retryAfterSeconds: 5 }),
     async close() {
       serviceClients?.close();
       if (outboxDatabases) await closeOutboxDatabases(outboxDatabases);

@@ -13,7 +13,7 @@ function refusal(env: Env): ConfigError {
 
 test('defaults', () => {
   const config = loadConfig({});
-  expect(config.calls).toEqual({ deadlineMs: 1_000, hedgeAfterMs: 250 });
+  expect(config.calls).toEqual({ deadlineMs: 2_000, hedgeAfterMs: 250 });
   expect(config.breaker).toEqual({
     enabled: true,
     failureRate: 0.8,
@@ -59,7 +59,7 @@ test.each<[Env, string, RegExp]>([
   [{ DTX_BREAKER_ENABLED: 'maybe' }, 'DTX_BREAKER_ENABLED', /true or false/],
   [{ DTX_BREAKER_WATCH_URLS: 'ftp://x:1' }, 'DTX_BREAKER_WATCH_URLS', /http/],
   [{ DTX_CALL_DEADLINE_MS: '10' }, 'DTX_CALL_DEADLINE_MS', /between 50 and/],
-  [{ DTX_CALL_HEDGE_AFTER_MS: '1000' }, 'DTX_CALL_HEDGE_AFTER_MS', /below DTX_CALL_DEADLINE_MS/],
+  [{ DTX_CALL_HEDGE_AFTER_MS: '2000' }, 'DTX_CALL_HEDGE_AFTER_MS', /below DTX_CALL_DEADLINE_MS/],
   [{ DTX_CALL_DEADLINE_MS: '300', DTX_CALL_HEDGE_AFTER_MS: '300' }, 'DTX_CALL_HEDGE_AFTER_MS', /below/],
 ])('%j is refused naming %s', (env, variable, why) => {
   const error = refusal(env);
