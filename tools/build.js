@@ -29,7 +29,8 @@ function sourceFiles(root = REPO_ROOT) {
       const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-        if (dir === '' && SKIPPED_ROOT_DIRS.has(entry.name)) continue;
+        // dist.tmp-<pid>/ and dist.old-<pid>/ exist while a build swaps its output in
+        if (dir === '' && (SKIPPED_ROOT_DIRS.has(entry.name) || entry.name.startsWith(`${DIST}.`))) continue;
         walk(rel);
       } else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
         files.push(rel);
