@@ -8,7 +8,7 @@
  * Spans leave through a BatchSpanProcessor (in the background, never on a transaction's path); an unreachable
  * collector costs dropped spans and ONE warning line per process, never a failed or slower call.
  */
-import { context, propagation, type SpanContext } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Config } from './config';
@@ -138,9 +138,16 @@ function logExportErrorOnce(error: unknown): void {
   // required here, not at the top: pino must load after its instrumentation is registered
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   const { createLogger } = require('./logger') as typeof import('./logger');
-  createLogger('telemetry').warn(
-    { err: error instanceof Error ? error.message : String(error), service: running?.serviceName },
-    'trace export failed; spans are dropped while the collector is unreachable (further export errors are not logged)',
+  const fields = {
+    err: error instanceof Error ? error.message : String(error),
+    service: running?.serviceName,
+  };
+  // outside any trace: the export runs in whatever context its timer was set in, which is not this line's
+  context.with(ROOT_CONTEXT, () =>
+    createLogger('telemetry').warn(
+      fields,
+      'trace export failed; spans are dropped while the collector is unreachable (further export errors are not logged)',
+    ),
   );
 }
 
@@ -179,11 +186,6 @@ const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
 export function traceIdOf(traceparent: string | undefined): string | undefined {
   const match = traceparent === undefined ? null : TRACEPARENT.exec(traceparent.trim());
   return match && !/^0+$/.test(match[1]) ? match[1] : undefined;
-}
-
-/** The traceparent of a span context (what a propagator would write for it). */
-export function traceparentOf(span: SpanContext): string {
-  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 1).toString(16).padStart(2, '0')}`;
 }
 
 /**
