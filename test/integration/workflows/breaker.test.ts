@@ -19,6 +19,9 @@ import { createOrchestrator, type Orchestrator } from '../../../workers/orchestr
 import type { PlaceOrderInput, PlaceOrderResult, TxState } from '../../../workflows/contract';
 import { WORKFLOW_TYPES, type TxMode } from '../../../workflows/names';
 import { workflowStartOptions } from '../../../workflows/start-options';
+import { breakerGate } from '../../../api/operations/degradation';
+import { DtxError } from '../../../api/operations/errors';
+import { startOpsServer, type OpsServer } from '../../../common/ops-server';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import { uid } from './support/system';
 import { ensureSearchAttributes, workflowBundle } from './support/temporal';
@@ -42,6 +45,7 @@ let running: Promise<void> | undefined;
 let connection: Connection | undefined;
 let clients: ServiceClients | undefined;
 let inventoryDb: Knex | undefined;
+let ops: OpsServer | undefined;
 
 /** Starts the inventory service in a child process; resolves with its address. */
 async function startInventoryProcess(): Promise<string> {
@@ -71,6 +75,7 @@ afterAll(async () => {
   clients?.close();
   await connection?.close();
   await proxy?.close();
+  await ops?.close();
   await inventoryDb?.destroy();
   await Promise.all(Object.values(services).map((s) => s.stop(500)));
 });
@@ -120,6 +125,19 @@ test('a stopped service: its breaker opens, calls drop to the probe rate, every 
     workerOptions: { workflowBundle: await workflowBundle(), workflowsPath: undefined },
   });
   const breakers = orchestrator.breakers;
+  // the worker's ops server (/metrics) and the API's view of it, as the API process reads them
+  ops = await startOpsServer({ part: 'worker', host: '127.0.0.1', port: 0, portVariable: 'X', checks: {} });
+  const gate = breakerGate([ops.url], { refreshMs: 0, retryAfterSeconds: 5 });
+  const admission = async (): Promise<string> => {
+    try {
+      await gate.admit({ customerId: 'c', items: [{ sku: 'S', quantity: 1 }] });
+      return 'admitted';
+    } catch (error) {
+      if (error instanceof DtxError) return `${error.code} ${error.reason}: ${error.message}`;
+      throw error;
+    }
+  };
+  expect(await admission()).toBe('admitted');
   running = orchestrator.worker.run();
   clients = createServiceClients(addresses);
 
@@ -189,6 +207,10 @@ test('a stopped service: its breaker opens, calls drop to the probe rate, every 
     if (message === undefined) await sleep(200);
   }
   expect(message).toMatch(/^CIRCUIT_OPEN \(inventory\): inventory\.\w+ not sent/);
+  // a new order is refused at the API with 503, naming the service (the snapshot refreshes in the background)
+  await admission();
+  await sleep(300);
+  expect(await admission()).toMatch(/^UNAVAILABLE CIRCUIT_OPEN: the inventory service is unavailable/);
 
   await sleep(Math.max(0, openedAt + OUTAGE_MS - Date.now()));
   // from the opening to the resume: only the probes, one per cool-down (each may wait for its answer up to the
@@ -217,6 +239,9 @@ test('a stopped service: its breaker opens, calls drop to the probe rate, every 
     handles.map(async (h) => ({ ...h, result: (await h.handle.result()) as PlaceOrderResult })),
   );
   expect(breakers.state('inventory')).toBe('closed');
+  await admission();
+  await sleep(300);
+  expect(await admission()).toBe('admitted');
 
   // every order finished one way or the other
   const completed = results.filter((r) => r.result.status === 'COMPLETED');

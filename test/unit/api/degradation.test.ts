@@ -126,3 +126,22 @@ test('read from a real ops server: the worker breakers gauge through /metrics', 
     await ops.close();
   }
 });
+
+test('placeOrder asks the gate first: a refused order touches no dependency (no key, no order, no workflow)', async () => {
+  const { placeOrder } = await import('../../../api/operations/orders');
+  const { unreachableDeps } = await import('./support/unreachable-deps.fake');
+  const gate = breakerGate(['http://worker'], {
+    refreshMs: 60_000,
+    retryAfterSeconds: 5,
+    fetchStates: () => Promise.resolve({ ...CLOSED, inventory: 'open' }),
+  });
+  const deps = { ...unreachableDeps(), breakers: gate };
+  const error = await refusal(
+    placeOrder(deps, {
+      body: { customerId: 'c-1', items: [{ sku: 'SKU-1', quantity: 1 }], mode: 'saga' },
+      idempotencyKey: 'k-1',
+    }),
+  );
+  expect(error).toMatchObject({ code: 'UNAVAILABLE', reason: 'CIRCUIT_OPEN' });
+  expect(error.message).toMatch(/^the inventory service is unavailable/);
+});
