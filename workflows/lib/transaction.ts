@@ -18,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { ABORT_REASONS, COMMITTING, type BarrierOp, type StepState, type TxStatus } from '../names';
 import { TX_STATUS } from '../search-attributes';
+import { backoffCeilingMs, fullJitterMs, JITTERED_BACKOFF_PATCH } from './backoff';
 import { describeFailure, SettleDeferred, TxAborted, type FailureInfo } from './failure';
 import type { RetryTuning, StepView, TxCoreState } from './types';
 
@@ -59,15 +60,6 @@ export interface TransactionSpec {
 }
 
 type Phase = 'start' | 'ok' | 'failed';
-
-/**
- * History budget of a call that keeps failing for a long time (a compensation against a service that is down):
- * each attempt costs ~11 history events, so at a 60 s cap a day of failures is ~16k events and the 50k-event
- * limit would be reached in ~3 days. After an hour of failures the backoff cap widens to 5 minutes (~3k events
- * a day). The 51,200-event limit is not reached at all: a settle loop continues-as-new first (`settle`).
- */
-const LONG_OUTAGE_AFTER_MS = 60 * 60_000;
-const LONG_OUTAGE_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Workflow patch of the settle phase's continue-as-new. Asked only once a deferral is due (a large history), so
@@ -310,13 +302,11 @@ export class Transaction<Extra extends object = object> {
     step.state = STATE_OF[op][phase];
   }
 
+  /** The wait before the next attempt: full jitter under the capped exponential (lib/backoff.ts). */
   private backoffMs(attempt: number, failingForMs: number): number {
-    const { initialIntervalMs, backoffCoefficient, maximumIntervalMs } = this.retry;
-    const cap =
-      failingForMs > LONG_OUTAGE_AFTER_MS
-        ? Math.max(maximumIntervalMs, LONG_OUTAGE_INTERVAL_MS)
-        : maximumIntervalMs;
-    return Math.min(initialIntervalMs * backoffCoefficient ** (attempt - 1), cap);
+    const ceiling = backoffCeilingMs(attempt, failingForMs, this.retry);
+    // Math.random in a workflow is the run's deterministic source: replays draw the same waits
+    return patched(JITTERED_BACKOFF_PATCH) ? fullJitterMs(ceiling, Math.random) : ceiling;
   }
 
   /** Mirrors the state into the UI (current details, every change) and the TxStatus search attribute (on change). */
