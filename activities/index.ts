@@ -50,6 +50,13 @@ export function createActivities(
   const grpcCall = <T>(what: string, run: () => Promise<T>): Promise<T> => guardedCall(what, run, guard);
   const branch = ({ branchId }: BranchInput): Branch => ({ txId: currentTxId(), branchId });
   const settle = (input: SettleInput) => ({ branch: branch(input), reason: input.reason ?? '' });
+  // the request of every payment call that moves money (Charge, Authorize, TryFreeze); built before the guarded call
+  const money = (input: PaymentInput) => ({
+    branch: branch(input),
+    customerId: input.customerId,
+    orderId: input.orderId,
+    amount: input.amount,
+  });
   const branchResult = async (what: string, run: () => Promise<{ outcome: string }>): Promise<StepResult> => {
     const result = await grpcCall(what, run);
     return { outcome: outcomeOf(result.outcome) };
@@ -159,12 +166,7 @@ export function createActivities(
 
     // --- payment: saga
     async chargePayment(input: PaymentInput): Promise<StepResult> {
-      const request = {
-        branch: branch(input),
-        customerId: input.customerId,
-        orderId: input.orderId,
-        amount: input.amount,
-      };
+      const request = money(input);
       return branchResult('payment.Charge', () => call(payment, 'charge', request, opts()));
     },
     async refundPayment(input: SettleInput): Promise<StepResult> {
@@ -172,12 +174,7 @@ export function createActivities(
     },
     // --- payment: async (issue 14): Authorize holds and answers at once; the result arrives as a signal
     async authorizePayment(input: PaymentInput): Promise<StepResult> {
-      const request = {
-        branch: branch(input),
-        customerId: input.customerId,
-        orderId: input.orderId,
-        amount: input.amount,
-      };
+      const request = money(input);
       return branchResult('payment.Authorize', () => call(payment, 'authorize', request, opts()));
     },
     async cancelAuthorization(input: SettleInput): Promise<StepResult> {
@@ -187,12 +184,7 @@ export function createActivities(
     },
     // --- payment: TCC
     async tryFreezePayment(input: PaymentInput): Promise<StepResult> {
-      const request = {
-        branch: branch(input),
-        customerId: input.customerId,
-        orderId: input.orderId,
-        amount: input.amount,
-      };
+      const request = money(input);
       return branchResult('payment.TryFreeze', () => call(payment, 'tryFreeze', request, opts()));
     },
     async confirmPayment(input: SettleInput): Promise<StepResult> {

@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from '../../common/db';
 import { call, type ServiceClients } from '../../services/rpc/clients';
 import type { TxMode } from '../../workflows/names';
+import { postJson } from './system';
 
 export const FLASH_UNIT_PRICE = 10_00;
 const ADMIN = { deadlineMs: 10_000 };
@@ -79,48 +80,19 @@ export async function seedFlashSale(
   }
 }
 
-function postOrder(
+async function postOrder(
   agent: http.Agent,
   url: URL,
   body: unknown,
   headers: Record<string, string>,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Record<string, unknown> }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(data),
-          ...headers,
-        },
-        timeout: 90_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          try {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>,
-            });
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('HTTP timeout')));
-    request.on('error', reject);
-    request.end(data);
-  });
+  const response = await postJson(agent, url, body, { headers, timeoutMs: 90_000 });
+  const text = response.text;
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>,
+  };
 }
 
 /** GET /v1/orders/:id until it has the outcome (at most 3 minutes); the answer then reads as a 200 with it. */

@@ -15,14 +15,12 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
-import { loadConfig, SERVICE_NAMES, splitHostPort, type Config } from '../../common/config';
+import { Client } from '@temporalio/client';
+import { loadConfig, splitHostPort, type Config } from '../../common/config';
 import { createDb } from '../../common/db';
-import { temporalConnectionOptions } from '../../common/temporal';
 import { createServiceClients } from '../../services/rpc/clients';
 import { apiBaseUrl } from '../../start/parts';
-import { grpcServing, httpOk } from '../../start/probes';
-import { TASK_QUEUE, type TxMode } from '../../workflows/names';
+import type { TxMode } from '../../workflows/names';
 import {
   flashProblems,
   flashTruth,
@@ -32,6 +30,7 @@ import {
   type FlashTruth,
 } from './flash-sale';
 import { accountTemporalPort, cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
+import { connectTemporal, missingParts, percentile, round } from './system';
 
 interface Options {
   units: number;
@@ -56,60 +55,12 @@ interface FlashResult {
   problems: string[];
 }
 
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 function latencies(answers: FlashAnswer[]): { count: number; p50: number; p99: number } {
   const sorted = answers.map((a) => a.endedAt - a.startedAt).sort((a, b) => a - b);
   return { count: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
 }
 
 const cpuTotal = (cpu: CpuWindow) => Object.values(cpu.byGroup).reduce((sum, ms) => sum + ms, 0);
-
-/** What of the running system is missing; empty when the bench can run. */
-async function missingParts(config: Config, temporal: Connection | undefined): Promise<string[]> {
-  const missing: string[] = [];
-  if (!temporal) {
-    missing.push(`Temporal at ${config.temporal.address} does not answer (npm run stack up, or npm start)`);
-  } else {
-    const queue = await temporal.workflowService
-      .describeTaskQueue({
-        namespace: config.temporal.namespace,
-        taskQueue: { name: TASK_QUEUE, kind: 1 /* NORMAL */ },
-        taskQueueType: 1 /* WORKFLOW */,
-      })
-      .catch(() => undefined);
-    if (!queue?.pollers?.length)
-      missing.push(`no orchestrator worker polls task queue ${TASK_QUEUE} (npm start)`);
-  }
-  const api = apiBaseUrl(config);
-  if (!(await httpOk(`${api}/readyz`, config.api.apiKey).catch(() => false)))
-    missing.push(`the API at ${api} is not ready (GET /readyz ≠ 200; npm start)`);
-  for (const service of SERVICE_NAMES) {
-    if (!(await grpcServing(config.serviceAddresses[service])))
-      missing.push(
-        `the ${service} service at ${config.serviceAddresses[service]} is not serving (npm start)`,
-      );
-  }
-  return missing;
-}
-
-async function connectTemporal(config: Config): Promise<Connection | undefined> {
-  try {
-    const connection = await Connection.connect({
-      ...temporalConnectionOptions(config),
-      connectTimeout: '3s',
-    });
-    await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
-    return connection;
-  } catch {
-    return undefined;
-  }
-}
 
 async function runMode(
   config: Config,

@@ -22,17 +22,17 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import { Command } from 'commander';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig, SERVICE_NAMES, splitHostPort, type Config } from '../../common/config';
+import { loadConfig, splitHostPort, type Config } from '../../common/config';
 import { temporalConnectionOptions } from '../../common/temporal';
 import { call, createServiceClients, type ServiceClients } from '../../services/rpc/clients';
 import { apiBaseUrl } from '../../start/parts';
-import { grpcServing, httpOk } from '../../start/probes';
-import { TASK_QUEUE, type TxMode } from '../../workflows/names';
+import type { TxMode } from '../../workflows/names';
 import type { FloorGroup, FloorInput } from './floor-workflow';
 import { formatProfile, profileWorkflow } from './profile';
 import { accountTemporalPort, cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
+import { connectTemporal, missingParts, percentile, postJson, round } from './system';
 
 type ActivityKind = 'local' | 'remote';
 
@@ -130,58 +130,8 @@ const CPU_GROUP_ORDER = [
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 /** Spreads a ratio evenly: order n is special when the running count of special orders steps up at n. */
 const picked = (n: number, ratio: number) => Math.floor((n + 1) * ratio) > Math.floor(n * ratio);
-
-// ---------------------------------------------------------------------------------------------- preflight
-
-/** What of the running system is missing; empty when the bench can run. */
-async function missingParts(config: Config, temporal: Connection | undefined): Promise<string[]> {
-  const missing: string[] = [];
-  if (!temporal) {
-    missing.push(`Temporal at ${config.temporal.address} does not answer (npm run stack up, or npm start)`);
-  } else {
-    const response = await temporal.workflowService
-      .describeTaskQueue({
-        namespace: config.temporal.namespace,
-        taskQueue: { name: TASK_QUEUE, kind: 1 /* NORMAL */ },
-        taskQueueType: 1 /* WORKFLOW */,
-      })
-      .catch(() => undefined);
-    if (!response?.pollers?.length)
-      missing.push(`no orchestrator worker polls task queue ${TASK_QUEUE} (npm start)`);
-  }
-  const api = apiBaseUrl(config);
-  const apiUp = await httpOk(`${api}/readyz`, config.api.apiKey).catch(() => false);
-  if (!apiUp) missing.push(`the API at ${api} is not ready (GET /readyz ≠ 200; npm start)`);
-  for (const service of SERVICE_NAMES) {
-    if (!(await grpcServing(config.serviceAddresses[service])))
-      missing.push(
-        `the ${service} service at ${config.serviceAddresses[service]} is not serving (npm start)`,
-      );
-  }
-  return missing;
-}
-
-async function connectTemporal(config: Config): Promise<Connection | undefined> {
-  try {
-    const connection = await Connection.connect({
-      ...temporalConnectionOptions(config),
-      connectTimeout: '3s',
-    });
-    await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
-    return connection;
-  } catch {
-    return undefined;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------- fixtures
 
@@ -326,41 +276,12 @@ interface OrderResponse {
   error?: { code?: string; message?: string };
 }
 
-function postJson(agent: http.Agent, url: URL, body: unknown, apiKey?: string) {
-  const data = JSON.stringify(body);
-  return new Promise<{ status: number; body: OrderResponse }>((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(data),
-          ...(apiKey ? { 'x-api-key': apiKey } : {}),
-        },
-        timeout: 60_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          try {
-            resolve({
-              status: response.statusCode ?? 0,
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as OrderResponse,
-            });
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('HTTP timeout')));
-    request.on('error', reject);
-    request.end(data);
+async function postOrder(agent: http.Agent, url: URL, body: unknown, apiKey?: string) {
+  const response = await postJson(agent, url, body, {
+    headers: apiKey ? { 'x-api-key': apiKey } : {},
+    timeoutMs: 60_000,
   });
+  return { status: response.status, body: JSON.parse(response.text) as OrderResponse };
 }
 
 async function runDtx(
@@ -384,7 +305,7 @@ async function runDtx(
         ? `B${tag}${run}C${client}N${n}`.toUpperCase()
         : undefined;
       if (couponCode) await issueCoupon(services, couponCode);
-      const response = await postJson(
+      const response = await postOrder(
         agent,
         url,
         {
@@ -443,7 +364,7 @@ async function probeKind(config: Config, client: Client, fixture: ClientFixture)
   try {
     const url = new URL(`${apiBaseUrl(config)}/v1/orders?wait=true`);
     const body = { customerId: fixture.rich, items: [{ sku: fixture.sku, quantity: 1 }], mode: 'saga' };
-    const { status, body: answer } = await postJson(agent, url, body, config.api.apiKey);
+    const { status, body: answer } = await postOrder(agent, url, body, config.api.apiKey);
     if (status !== 200 || answer.outcome?.status !== 'COMPLETED' || !answer.workflowId) {
       throw new Error(
         `the first order did not complete: HTTP ${status} ${JSON.stringify(answer.outcome ?? answer.error ?? {})}`,
