@@ -30,7 +30,7 @@ import {
   type FlashTruth,
 } from './flash-sale';
 import { accountTemporalPort, cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
-import { connectTemporal, missingParts, percentile, round } from './system';
+import { connectRunningSystem, percentile, round } from './system';
 
 interface Options {
   units: number;
@@ -223,14 +223,8 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv);
   const config = loadConfig();
   accountTemporalPort(splitHostPort(config.temporal.address).port);
-  const connection = await connectTemporal(config);
-  const missing = await missingParts(config, connection);
-  if (missing.length > 0 || !connection) {
-    console.error('bench:flash needs the running system (npm start); missing:');
-    for (const m of missing) console.error(`  - ${m}`);
-    await connection?.close();
-    return 2;
-  }
+  const connection = await connectRunningSystem('bench:flash', config);
+  if (!connection) return 2;
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const tag = randomBytes(3).toString('hex');
   const loadBefore = os.loadavg();

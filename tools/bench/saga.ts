@@ -32,7 +32,7 @@ import type { TxMode } from '../../workflows/names';
 import type { FloorGroup, FloorInput } from './floor-workflow';
 import { formatProfile, profileWorkflow } from './profile';
 import { accountTemporalPort, cpuAccountingAvailable, startCpuWindow, type CpuWindow } from './proc-cpu';
-import { connectTemporal, missingParts, percentile, postJson, round } from './system';
+import { connectRunningSystem, percentile, postJson, round } from './system';
 
 type ActivityKind = 'local' | 'remote';
 
@@ -593,15 +593,9 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv);
   const config = loadConfig();
   accountTemporalPort(splitHostPort(config.temporal.address).port);
-  const connection = await connectTemporal(config);
-  const missing = await missingParts(config, connection);
-  if (missing.length > 0) {
-    console.error('bench:saga needs the running system (npm start); missing:');
-    for (const m of missing) console.error(`  - ${m}`);
-    await connection?.close();
-    return 2;
-  }
-  const client = new Client({ connection: connection!, namespace: config.temporal.namespace });
+  const connection = await connectRunningSystem('bench:saga', config);
+  if (!connection) return 2;
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   const services = createServiceClients(config.serviceAddresses);
   const tag = randomBytes(3).toString('hex');
   const maxClients = Math.max(...options.clients);
@@ -647,7 +641,7 @@ async function main(): Promise<number> {
   } finally {
     await floor?.close();
     services.close();
-    await connection!.close();
+    await connection.close();
   }
   const loadAfter = os.loadavg();
   console.log('');

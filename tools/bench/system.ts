@@ -1,6 +1,6 @@
 /**
- * What the benches on the RUNNING local system share (tools/bench/saga.ts, tools/bench/flash.ts): the check that the
- * system is up (naming what is missing), a Temporal connection that fails fast, a keep-alive JSON POST, percentiles.
+ * What the benches on the RUNNING local system share (tools/bench/saga.ts, tools/bench/flash.ts): the Temporal
+ * connection once the system is up (else what is missing, named), a keep-alive JSON POST, percentiles.
  */
 import * as http from 'node:http';
 import { Connection } from '@temporalio/client';
@@ -19,7 +19,7 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** What of the running system is missing; empty when the bench can run. */
-export async function missingParts(config: Config, temporal: Connection | undefined): Promise<string[]> {
+async function missingParts(config: Config, temporal: Connection | undefined): Promise<string[]> {
   const missing: string[] = [];
   if (!temporal) {
     missing.push(`Temporal at ${config.temporal.address} does not answer (npm run stack up, or npm start)`);
@@ -47,7 +47,7 @@ export async function missingParts(config: Config, temporal: Connection | undefi
 }
 
 /** A Temporal connection whose namespace answers, or undefined (3 s to connect). */
-export async function connectTemporal(config: Config): Promise<Connection | undefined> {
+async function connectTemporal(config: Config): Promise<Connection | undefined> {
   try {
     const connection = await Connection.connect({
       ...temporalConnectionOptions(config),
@@ -58,6 +58,20 @@ export async function connectTemporal(config: Config): Promise<Connection | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The Temporal connection when the whole system is up; otherwise undefined, after printing what is missing (the
+ * caller then exits 2).
+ */
+export async function connectRunningSystem(bench: string, config: Config): Promise<Connection | undefined> {
+  const connection = await connectTemporal(config);
+  const missing = await missingParts(config, connection);
+  if (missing.length === 0 && connection) return connection;
+  console.error(`${bench} needs the running system (npm start); missing:`);
+  for (const m of missing) console.error(`  - ${m}`);
+  await connection?.close();
+  return undefined;
 }
 
 /** POSTs `body` as JSON over `agent`; the answer's status, headers and body text (the caller parses it). */
