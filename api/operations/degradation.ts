@@ -93,7 +93,7 @@ export function breakerGate(
         'UNAVAILABLE',
         `the ${names} service${down.length > 1 ? 's are' : ' is'} unavailable: the worker's circuit breaker for ` +
           `${names} is open after repeated failures; nothing was started, try again in ${options.retryAfterSeconds} s`,
-        { reason: 'CIRCUIT_OPEN' },
+        { reason: 'CIRCUIT_OPEN', retryAfterSeconds: options.retryAfterSeconds },
       );
     },
     report: () => readBreakers(urls, options.fetchStates),

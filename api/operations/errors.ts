@@ -53,7 +53,7 @@ export class DtxError extends Error {
       reason?: string;
       fields?: FieldError[];
       cause?: unknown;
-      /** When to try again (TOO_MANY_REQUESTS): the HTTP answer's Retry-After, in whole seconds. */
+      /** When to try again (429 TOO_MANY_REQUESTS, 503 CIRCUIT_OPEN): the HTTP answer's Retry-After, in whole seconds. */
       retryAfterSeconds?: number;
     } = {},
   ) {

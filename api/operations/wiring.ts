@@ -200,7 +200,11 @@ export function createDependencies(config: Config = loadConfig()): Wiring {
     idempotency,
     outbox,
     probes,
-    breakers: breakerGate(config.breaker.watchUrls, { refreshMs: BREAKER_REFRESH_MS, retryAfterSeconds: 5 }),
+    breakers: breakerGate(config.breaker.watchUrls, {
+      refreshMs: BREAKER_REFRESH_MS,
+      // an open breaker lets its first probe through after the cool-down
+      retryAfterSeconds: Math.max(1, Math.ceil(config.breaker.cooldownMs / 1000)),
+    }),
     async close() {
       serviceClients?.close();
       if (outboxDatabases) await closeOutboxDatabases(outboxDatabases);

@@ -58,6 +58,8 @@ test('an order that needs an open service: 503 CIRCUIT_OPEN naming it; others pa
   expect(error.code).toBe('UNAVAILABLE');
   expect(HTTP_STATUS[error.code]).toBe(503);
   expect(error.reason).toBe('CIRCUIT_OPEN');
+  // the HTTP answer's Retry-After, as the gate was told (the wiring passes the breaker's cool-down)
+  expect(error.retryAfterSeconds).toBe(5);
   expect(error.message).toMatch(
     /^the coupon service is unavailable: the worker's circuit breaker for coupon is open/,
   );
