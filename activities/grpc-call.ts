@@ -18,6 +18,8 @@ export interface CallGuard {
   breakers?: ServiceBreakers;
   /** Send one identical second call when the first has not answered after this long (0 = never). */
   hedgeAfterMs: number;
+  /** Caps the hedges at a share of the calls (absent: every slow call is hedged). */
+  hedgeBudget?: HedgeBudget;
 }
 
 const NO_GUARD: CallGuard = { hedgeAfterMs: 0 };
@@ -59,7 +61,7 @@ export async function grpcCall<T>(
     // A cancelled activity stops waiting (and aborts the call); if the call still lands, the barrier makes it harmless.
     const breakers = guard.breakers;
     const attempt = breakers ? () => breakers.execute(serviceOf(describe), describe, run) : run;
-    return await Promise.race([hedged(attempt, guard.hedgeAfterMs), context.cancelled]);
+    return await Promise.race([hedged(attempt, guard.hedgeAfterMs, guard.hedgeBudget), context.cancelled]);
   } catch (err) {
     if (err instanceof ApplicationFailure || context.cancellationSignal.aborted) throw err;
     if (err instanceof CircuitOpenError)
@@ -88,15 +90,45 @@ function transient(err: unknown): boolean {
 }
 
 /**
+ * Caps hedges at a share of the calls: one hedge per `callsPerHedge` calls, with at most `burst` hedges saved up. On a
+ * saturated machine every call is slow; a fixed hedge delay would then double every call exactly when the system can
+ * least afford it (measured: saga p99 2.6 s → 6.9 s at 16 clients). With the budget the odd slow call is still
+ * hedged, and a slow system gets at most 1/`callsPerHedge` more calls. Counted in calls: integers, no rounding drift.
+ */
+export class HedgeBudget {
+  private credit: number;
+
+  constructor(
+    private readonly callsPerHedge = 10,
+    private readonly burst = 10,
+  ) {
+    this.credit = burst * callsPerHedge;
+  }
+
+  /** A call went out: it earns its share of a hedge. */
+  earn(): void {
+    this.credit = Math.min(this.burst * this.callsPerHedge, this.credit + 1);
+  }
+
+  /** Whether a hedge may go out now; spends its share when it may. */
+  spend(): boolean {
+    if (this.credit < this.callsPerHedge) return false;
+    this.credit -= this.callsPerHedge;
+    return true;
+  }
+}
+
+/**
  * A hedged call: when the first call has not answered after `afterMs`, an identical second one goes out and the first
  * success wins. Every call of an activity is idempotent (the barrier: a repeat is a DUPLICATE with the same effect,
  * and a repeat racing the first waits on its barrier row), so the duplicate is harmless; it costs one more call only
- * for the slow tail (a lost answer no longer costs the whole deadline). A failure before the hedge is sent ends the
+ * for the slow tail (a lost answer no longer costs the whole deadline), and `budget` bounds how many. A failure before the hedge is sent ends the
  * call at once (the workflow retries with backoff); after it, the call fails once both have, with a definitive answer
  * (e.g. a business rejection) preferred over a transient one.
  */
-export function hedged<T>(attempt: () => Promise<T>, afterMs: number): Promise<T> {
+export function hedged<T>(attempt: () => Promise<T>, afterMs: number, budget?: HedgeBudget): Promise<T> {
   if (afterMs <= 0) return attempt();
+  budget?.earn();
   return new Promise<T>((resolve, reject) => {
     let sent = 0;
     let failed = 0;
@@ -125,7 +157,7 @@ export function hedged<T>(attempt: () => Promise<T>, afterMs: number): Promise<T
     send();
     // the callbacks above run asynchronously, after this line
     const timer = setTimeout(() => {
-      if (!done) send();
+      if (!done && (budget?.spend() ?? true)) send();
     }, afterMs);
   });
 }

@@ -5,7 +5,7 @@
 import { call, type ServiceClients } from '../services/rpc/clients';
 import type { Branch } from '../proto/gen/dtx/v1/Branch';
 import type { ServiceBreakers } from './breakers';
-import { callOptions, currentTxId, grpcCall as guardedCall, outcomeOf } from './grpc-call';
+import { callOptions, currentTxId, grpcCall as guardedCall, HedgeBudget, outcomeOf } from './grpc-call';
 import type {
   BranchInput,
   CouponInput,
@@ -46,7 +46,12 @@ export function createActivities(
 ) {
   const { order, inventory, coupon, payment } = clients;
   const opts = () => callOptions(options.callDeadlineMs);
-  const guard = { breakers: options.breakers, hedgeAfterMs: options.hedgeAfterMs ?? 0 };
+  // one budget for all the worker's calls: at most 10% more calls from hedging, whatever the load
+  const guard = {
+    breakers: options.breakers,
+    hedgeAfterMs: options.hedgeAfterMs ?? 0,
+    hedgeBudget: new HedgeBudget(),
+  };
   const grpcCall = <T>(what: string, run: () => Promise<T>): Promise<T> => guardedCall(what, run, guard);
   const branch = ({ branchId }: BranchInput): Branch => ({ txId: currentTxId(), branchId });
   const settle = (input: SettleInput) => ({ branch: branch(input), reason: input.reason ?? '' });

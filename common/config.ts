@@ -230,6 +230,8 @@ export interface RelayConfig {
   pollIntervalMs: number;
   /** Rows claimed per round trip (DTX_RELAY_BATCH). */
   batchSize: number;
+  /** After a NOTIFY wakes an idle relay loop, how long it waits for more commits before it claims (DTX_RELAY_LINGER_MS). */
+  lingerMs: number;
   /** Claim→send→mark loops per database, each with its own producer, overlapping each other (DTX_RELAY_WORKERS). */
   workersPerDatabase: number;
   /** Send attempts before a row is marked dead (DTX_RELAY_MAX_ATTEMPTS). */
@@ -611,6 +613,7 @@ function loadRelayConfig(env: Env, databases: Record<DatabaseName, string>): Rel
     databaseUrls,
     pollIntervalMs: int(env, 'DTX_RELAY_POLL_MS', 1000, 10, 3_600_000),
     batchSize: int(env, 'DTX_RELAY_BATCH', 500, 1, 10_000),
+    lingerMs: int(env, 'DTX_RELAY_LINGER_MS', 5, 0, 1000),
     workersPerDatabase: int(env, 'DTX_RELAY_WORKERS', 2, 1, 32),
     maxAttempts: int(env, 'DTX_RELAY_MAX_ATTEMPTS', 10, 1, 1000),
     retentionHours: int(env, 'DTX_RELAY_RETENTION_HOURS', 24, 0, 24 * 365),
@@ -902,7 +905,7 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         name: 'DTX_CALL_HEDGE_AFTER_MS',
         default: '250',
         meaning:
-          'Send one identical second call when the first has not answered after this long; the first answer wins (the barrier makes the duplicate harmless). 0: never. Below `DTX_CALL_DEADLINE_MS`.',
+          'Send one identical second call when the first has not answered after this long; the first answer wins (the barrier makes the duplicate harmless). At most one hedge per 10 calls (a burst of 10), so a saturated system is not sent twice the calls. 0: never. Below `DTX_CALL_DEADLINE_MS`.',
       },
       {
         name: 'DTX_BREAKER_ENABLED',
@@ -953,6 +956,12 @@ export const CONFIG_SECTIONS: readonly { title: string; variables: readonly Conf
         meaning: 'Fallback poll interval when no `NOTIFY` arrives.',
       },
       { name: 'DTX_RELAY_BATCH', default: '500', meaning: 'Rows claimed per round trip.' },
+      {
+        name: 'DTX_RELAY_LINGER_MS',
+        default: '5',
+        meaning:
+          "After a `NOTIFY` wakes an idle relay loop, how long it waits for more commits before it claims: the events of concurrent transactions then share one claim, one Kafka request and one mark (like Kafka's `linger.ms`). 0: claim at once.",
+      },
       {
         name: 'DTX_RELAY_WORKERS',
         default: '2',

@@ -24,17 +24,23 @@ export interface DomainEvent {
 
 /** Inserts the event row and NOTIFYs the relay; both take effect only if `trx` commits. Returns the event id. */
 export async function appendEvent(trx: Knex.Transaction, event: DomainEvent): Promise<string> {
-  const rows = await trx('outbox')
-    .insert({
-      aggregate_type: event.aggregateType,
-      aggregate_id: event.aggregateId,
-      event_type: event.eventType,
-      payload: JSON.stringify(event.payload),
-      headers: JSON.stringify({ ...event.headers, ...traceHeaders() }),
-      aggregate_version: event.aggregateVersion ?? 0,
-    })
-    .returning<{ id: string }[]>('id');
-  // NOTIFY is transactional: delivered at commit, dropped on rollback; the payload names the database's aggregate.
-  await trx.raw('select pg_notify(?, ?)', [OUTBOX_CHANNEL, event.aggregateType]);
-  return rows[0].id;
+  // one round trip: the insert and the NOTIFY (transactional: delivered at commit, dropped on rollback; the payload
+  // names the database's aggregate)
+  const result = await trx.raw<{ rows: { id: string }[] }>(
+    `with event as (
+       insert into outbox (aggregate_type, aggregate_id, event_type, payload, headers, aggregate_version)
+       values (?, ?, ?, ?, ?, ?) returning id)
+     select id, pg_notify(?, ?) from event`,
+    [
+      event.aggregateType,
+      event.aggregateId,
+      event.eventType,
+      JSON.stringify(event.payload),
+      JSON.stringify({ ...event.headers, ...traceHeaders() }),
+      event.aggregateVersion ?? 0,
+      OUTBOX_CHANNEL,
+      event.aggregateType,
+    ],
+  );
+  return result.rows[0].id;
 }

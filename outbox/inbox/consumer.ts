@@ -13,7 +13,7 @@ import { decodeEvent, type InboxEvent } from './event';
 /** Events handled by an inbox consumer (the timeline projector: consumer="timeline-projector"), by outcome. */
 const consumerEvents = new Counter({
   name: 'dtx_consumer_events_total',
-  help: 'Events an idempotent consumer handled, by consumer and outcome: applied, duplicate (dropped by the inbox) or stale',
+  help: 'Events an idempotent consumer handled, by consumer and outcome: applied, duplicate (dropped by the inbox), stale, or ignored (a type it does not handle)',
   labelNames: ['consumer', 'outcome'] as const,
 });
 
@@ -81,6 +81,12 @@ export interface IdempotentConsumerOptions {
   /** Where a group without committed offsets starts (default true: from the beginning). */
   fromBeginning?: boolean;
   handler: InboxHandler;
+  /**
+   * The event types the handler acts on (default: all). Others on the same topics are passed over before the inbox:
+   * no row and no transaction for an event whose handling would change nothing (e.g. the payment bridge among all
+   * payment events).
+   */
+  handles?: (eventType: string) => boolean;
   logger: Logger;
   /** Called when kafkajs gives up on the consumer (it will not restart it); a process would exit and be restarted. */
   onFatal?: (error: Error) => void;
@@ -144,6 +150,10 @@ export class IdempotentConsumer {
       autoCommit: true,
       eachMessage: async ({ topic, partition, message }) => {
         const event = decodeEvent(topic, partition, message);
+        if (options.handles && !options.handles(event.eventType)) {
+          consumerEvents.inc({ consumer: options.consumer, outcome: 'ignored' });
+          return;
+        }
         const outcome = await handleOnce(options.db, options.consumer, event, options.handler);
         const fields = { eventId: event.eventId, topic, partition, offset: message.offset };
         consumerEvents.inc({ consumer: options.consumer, outcome });

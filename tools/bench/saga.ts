@@ -90,14 +90,15 @@ export interface RunResult {
 
 /**
  * The floor of each flow's happy path without a coupon: activities per step group (parallel within a group), of the
- * kind dtx uses — with local calls every call is local except the TCC tries (workflows/order/activities.ts).
+ * kinds dtx uses — with local calls every call is local except the TCC tries and the calls right after the decision (the
+ * saga's ConfirmOrder, the TCC participants' confirms), which stay remote (workflows/order/activities.ts: `tries`, `decided`).
  */
 function floorShape(mode: TxMode, kind: ActivityKind): FloorGroup[] {
   const g = (size: number, groupKind: ActivityKind = kind): FloorGroup => ({ size, kind: groupKind });
-  // saga: quote, CreateOrder, Reserve, Charge, ConfirmOrder
-  if (mode === 'saga') return [g(1), g(1), g(1), g(1), g(1)];
-  // TCC: quote, CreateOrder, Try inventory ∥ payment (always remote), Confirm inventory ∥ payment, ConfirmOrder
-  return [g(1), g(1), g(2, 'remote'), g(2), g(1)];
+  // saga: quote, CreateOrder, Reserve, Charge (the pivot), ConfirmOrder (decided: remote)
+  if (mode === 'saga') return [g(1), g(1), g(1), g(1), g(1, 'remote')];
+  // TCC: quote, CreateOrder, Try inventory ∥ payment, Confirm inventory ∥ payment (decided: remote), ConfirmOrder
+  return [g(1), g(1), g(2, 'remote'), g(2, 'remote'), g(1)];
 }
 
 /** The kind of the calls of a finished order, from its history: local activity markers, or activity tasks. */

@@ -130,7 +130,6 @@ export class PaymentBridge {
       const topic = topicFor('payment', config.kafka.namePrefix);
 
       const handler = async (trx: Knex.Transaction, event: InboxEvent): Promise<undefined> => {
-        if (!(event.eventType in RESULT_OF)) return undefined; // the payment topic's other events
         const parsed = signalOf(event);
         const fields = { eventId: event.eventId, eventType: event.eventType, offset: event.offset };
         if ('problem' in parsed) {
@@ -163,6 +162,8 @@ export class PaymentBridge {
         topics: [topic],
         fromBeginning: options.fromBeginning ?? true,
         handler,
+        // the payment topic's other events (charges, refunds, pending authorizations) pass by without an inbox row
+        handles: (eventType) => eventType in RESULT_OF,
         logger,
         onFatal: options.onFatal,
       });

@@ -91,6 +91,8 @@ class DatabaseLane {
      * cost a visit each until vacuum removes them).
      */
     readonly sweep: ClaimSweep,
+    /** After a NOTIFY woke the idle lane, how long it waits for more commits before claiming (DTX_RELAY_LINGER_MS). */
+    private readonly lingerMs: number,
   ) {}
 
   wake(): void {
@@ -113,6 +115,10 @@ class DatabaseLane {
       this.wakeUp = done;
     });
     this.wakeUp = undefined;
+    // a NOTIFY woke the idle lane: let the commits of concurrent transactions join it, so one claim, one produce
+    // request and one mark carry them together (a lane that is busy never lingers: its next claim takes what came)
+    if (this.wakeRequested && this.lingerMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.lingerMs));
     this.wakeRequested = false;
   }
 }
@@ -161,6 +167,7 @@ export class OutboxRelay {
             }),
             `${this.relayId}/${index}`,
             sweep,
+            this.settings.lingerMs,
           ),
       );
     });

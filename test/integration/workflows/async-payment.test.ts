@@ -240,6 +240,12 @@ test('success: waits (WAITING_FOR_PAYMENT), the result crosses Kafka, COMPLETED;
     Promise.resolve(bridge!.counts.duplicates > duplicatesBefore ? true : undefined),
   );
   expect(await inboxRows(original.eventId)).toBe(1);
+  // the order's PaymentPending came first on the same partition (key = customer): the bridge passed it by, no inbox row
+  const pending = capture.messages.find(
+    (x) => x.eventType === 'PaymentPending' && x.value.txId === handle.workflowId,
+  )!;
+  expect(pending).toBeDefined();
+  expect(await inboxRows(pending.eventId)).toBe(0);
   const history = await handle.fetchHistory();
   const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
   expect(signals).toHaveLength(1);

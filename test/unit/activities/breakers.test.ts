@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { register } from 'prom-client';
 import { CircuitOpenError, countsAsFailure, ServiceBreakers } from '../../../activities/breakers';
-import { CIRCUIT_OPEN, grpcCall, hedged } from '../../../activities/grpc-call';
+import { CIRCUIT_OPEN, grpcCall, HedgeBudget, hedged } from '../../../activities/grpc-call';
 import type { BreakerConfig } from '../../../common/config';
 import { parseBreakerStates } from '../../../services/rpc/breaker-state';
 
@@ -186,6 +186,23 @@ describe('hedged', () => {
     ).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     await sleep(80);
     expect(sent).toBe(1);
+  });
+
+  test('the budget caps the hedges when every call is slow (a saturated system is not sent twice the calls)', async () => {
+    let sent = 0;
+    const budget = new HedgeBudget(10, 2);
+    const slowFirst = () => {
+      sent++;
+      return new Promise<string>((resolve) => setTimeout(() => resolve('answer'), 100));
+    };
+    const values = await Promise.all(Array.from({ length: 20 }, () => hedged(slowFirst, 10, budget)));
+    expect(values).toEqual(Array.from({ length: 20 }, () => 'answer'));
+    // 20 calls + the 2 saved-up hedges; without the budget all 20 would have been hedged (40)
+    expect(sent).toBe(22);
+    // 10 more calls earn one hedge back
+    for (let i = 0; i < 10; i++) budget.earn();
+    expect(budget.spend()).toBe(true);
+    expect(budget.spend()).toBe(false);
   });
 
   test('both fail: a business rejection wins over a transient failure', async () => {
