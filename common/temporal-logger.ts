@@ -44,7 +44,9 @@ export function logFields(meta: LogMetadata | undefined): Record<string, unknown
 /** A Temporal SDK Logger writing to `log` (e.g. `createLogger('temporal')`). */
 export function pinoTemporalLogger(log: Logger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata): void => {
-    log[PINO_METHOD[level]](logFields(meta), message);
+    const method = PINO_METHOD[level];
+    // the SDK logs every activity start and completion at DEBUG: skip copying fields pino would drop anyway
+    if (log.isLevelEnabled(method)) log[method](logFields(meta), message);
   };
   return {
     log: write,

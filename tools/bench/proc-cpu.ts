@@ -32,6 +32,10 @@ export function groupOf(comm: string, argv: string[], temporalPort?: number): st
   if (/workers\/relay\/main\.[jt]s/.test(line)) return 'relay';
   if (/workers\/projector\/main\.[jt]s/.test(line)) return 'projector';
   if (/api\/http\/main\.[jt]s/.test(line)) return 'api';
+  // the async-payment parts and npm start's supervisor (it relays every part's log lines) run beside every order too
+  if (/workers\/payment-bridge\/main\.[jt]s/.test(line)) return 'bridge';
+  if (/provider\/main\.[jt]s/.test(line)) return 'provider';
+  if (/start\/main\.[jt]s/.test(line)) return 'supervisor';
   const launcher = /services\/launcher\.[jt]s/.test(line);
   if (launcher) {
     const at = argv.indexOf('--services');

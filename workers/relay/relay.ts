@@ -63,6 +63,19 @@ const HORIZON_LOG_MIN_AGE_MS = 5_000;
 
 const aggregateKeyOf = (row: OutboxRow): string => `${row.aggregateType}\u0000${row.aggregateId}`;
 
+/**
+ * A NOTIFY wakes one idle lane: one claim takes the new rows, where waking every lane made the others claim nothing
+ * and re-check the outbox (two statements each per commit); a lane lingering before its claim takes them anyway.
+ * With no lane idle, every lane claims once more after its round, so rows committed after a busy lane's claim are
+ * never left for the poll interval.
+ */
+export function wakeOne(lanes: readonly Pick<DatabaseLane, 'idle' | 'lingering' | 'wake'>[]): void {
+  if (lanes.some((l) => l.lingering)) return;
+  const idle = lanes.find((l) => l.idle);
+  if (idle) idle.wake();
+  else lanes.forEach((l) => l.wake());
+}
+
 /** One database's drain loop and its wake-up signal. */
 class DatabaseLane {
   private wakeRequested = false;
@@ -100,6 +113,14 @@ class DatabaseLane {
     this.wakeUp?.();
   }
 
+  /** Woken, waiting for more commits before it claims: what commits meanwhile is in its claim. */
+  lingering = false;
+
+  /** Whether the lane sleeps (idle, waiting for a NOTIFY or its timer). */
+  get idle(): boolean {
+    return this.wakeUp !== undefined;
+  }
+
   /** Sleeps up to `ms`, or less if woken (a wake that came while busy returns at once). */
   async sleep(ms: number): Promise<void> {
     if (this.wakeRequested) {
@@ -117,8 +138,11 @@ class DatabaseLane {
     this.wakeUp = undefined;
     // a NOTIFY woke the idle lane: let the commits of concurrent transactions join it, so one claim, one produce
     // request and one mark carry them together (a lane that is busy never lingers: its next claim takes what came)
-    if (this.wakeRequested && this.lingerMs > 0)
+    if (this.wakeRequested && this.lingerMs > 0) {
+      this.lingering = true;
       await new Promise((resolve) => setTimeout(resolve, this.lingerMs));
+      this.lingering = false;
+    }
     this.wakeRequested = false;
   }
 }
@@ -200,7 +224,7 @@ export class OutboxRelay {
       const lanes = this.lanes.filter((l) => l.database === database);
       const listener = new OutboxListener(
         database.url,
-        () => lanes.forEach((l) => l.wake()),
+        () => wakeOne(lanes),
         this.logger.child({ database: database.name }),
       );
       listener.start();
