@@ -92,8 +92,8 @@ function transient(err: unknown): boolean {
 /**
  * Caps hedges at a share of the calls: one hedge per `callsPerHedge` calls, with at most `burst` hedges saved up. On a
  * saturated machine every call is slow; a fixed hedge delay would then double every call exactly when the system can
- * least afford it. With the budget the odd slow call is still
- * hedged, and a slow system gets at most 1/`callsPerHedge` more calls. Counted in calls: integers, no rounding drift.
+ * least afford it. With the budget the odd slow call is still hedged, and a slow system gets at most 1/`callsPerHedge`
+ * more calls. Counted in calls: integers, no rounding drift.
  */
 export class HedgeBudget {
   private credit: number;
