@@ -105,8 +105,20 @@ describe('worker process: ops server and SDK logs', () => {
     expect(page.value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
   }, 120_000);
 
-  test("the SDK's own and core's log lines are pino JSON lines of the process", () => {
-    const temporal = linesOf(logFile).filter((line) => line.name === 'temporal');
+  test("the SDK's own and core's log lines are pino JSON lines of the process", async () => {
+    const temporalLines = () => linesOf(logFile).filter((line) => line.name === 'temporal');
+    // the worker polls (the test before) around when it logs RUNNING, and core's lines are forwarded to the process
+    // in batches: on a loaded machine they may land a moment after /readyz answered
+    await eventually(
+      () =>
+        Promise.resolve(
+          temporalLines().some((line) => line.state === 'RUNNING') &&
+            temporalLines().some((line) => line.sdkComponent === 'core'),
+        ),
+      "the SDK's RUNNING line and a line of core's in the log file",
+      10_000,
+    ).catch(() => undefined); // the assertions below say what is missing
+    const temporal = temporalLines();
     for (const line of temporal) {
       expect(line).toEqual(
         expect.objectContaining({
