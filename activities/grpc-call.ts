@@ -122,9 +122,9 @@ export class HedgeBudget {
  * A hedged call: when the first call has not answered after `afterMs`, an identical second one goes out and the first
  * success wins. Every call of an activity is idempotent (the barrier: a repeat is a DUPLICATE with the same effect,
  * and a repeat racing the first waits on its barrier row), so the duplicate is harmless; it costs one more call only
- * for the slow tail (a lost answer no longer costs the whole deadline), and `budget` bounds how many. A failure before the hedge is sent ends the
- * call at once (the workflow retries with backoff); after it, the call fails once both have, with a definitive answer
- * (e.g. a business rejection) preferred over a transient one.
+ * for the slow tail (a lost answer no longer costs the whole deadline), and `budget` bounds how many. A failure before
+ * the hedge is sent ends the call at once (the workflow retries with backoff); after it, the call fails once both
+ * have, with a definitive answer (e.g. a business rejection) preferred over a transient one.
  */
 export function hedged<T>(attempt: () => Promise<T>, afterMs: number, budget?: HedgeBudget): Promise<T> {
   if (afterMs <= 0) return attempt();

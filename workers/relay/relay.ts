@@ -79,6 +79,8 @@ export function wakeOne(lanes: readonly Pick<DatabaseLane, 'idle' | 'lingering' 
 /** One database's drain loop and its wake-up signal. */
 class DatabaseLane {
   private wakeRequested = false;
+  /** Woken, waiting for more commits before it claims: what commits meanwhile is in its claim. */
+  lingering = false;
   private wakeUp: (() => void) | undefined;
   horizonRechecks = 0;
   kafkaFailures = 0;
@@ -112,9 +114,6 @@ class DatabaseLane {
     this.wakeRequested = true;
     this.wakeUp?.();
   }
-
-  /** Woken, waiting for more commits before it claims: what commits meanwhile is in its claim. */
-  lingering = false;
 
   /** Whether the lane sleeps (idle, waiting for a NOTIFY or its timer). */
   get idle(): boolean {

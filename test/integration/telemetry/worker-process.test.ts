@@ -110,14 +110,16 @@ describe('worker process: ops server and SDK logs', () => {
     // the worker polls (the test before) around when it logs RUNNING, and core's lines are forwarded to the process
     // in batches: on a loaded machine they may land a moment after /readyz answered
     await eventually(
-      () =>
-        Promise.resolve(
-          temporalLines().some((line) => line.state === 'RUNNING') &&
-            temporalLines().some((line) => line.sdkComponent === 'core'),
-        ),
+      () => {
+        const lines = temporalLines();
+        return Promise.resolve(
+          lines.some((line) => line.state === 'RUNNING') &&
+            lines.some((line) => line.sdkComponent === 'core'),
+        );
+      },
       "the SDK's RUNNING line and a line of core's in the log file",
       10_000,
-    ).catch(() => undefined); // the assertions below say what is missing
+    );
     const temporal = temporalLines();
     for (const line of temporal) {
       expect(line).toEqual(
